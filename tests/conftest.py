@@ -1,0 +1,52 @@
+"""Shared fixtures: small transcript files written on the fly."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(name, content) -> Path; str content is UTF-8 text, bytes are written as they are."""
+
+    def _write(name: str, content, folder: Path | None = None) -> Path:
+        path = (folder or tmp_path) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def make_docx(tmp_path):
+    """make_docx(name, paragraphs) -> Path of a .docx with one paragraph per item."""
+    import docx
+
+    def _make(name: str, paragraphs: list[str]) -> Path:
+        document = docx.Document()
+        for text in paragraphs:
+            document.add_paragraph(text)
+        path = tmp_path / name
+        document.save(str(path))
+        return path
+
+    return _make
+
+
+def quiet(func, *args, **kwargs):
+    """Call func with this package's warnings silenced (tests that check problems directly)."""
+    from mjs_analysis import MjsWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MjsWarning)
+        return func(*args, **kwargs)
