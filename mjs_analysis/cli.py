@@ -1,4 +1,4 @@
-"""The ``mjs`` command line: ``mjs validate``, ``mjs segments``.
+"""The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``cache clear``.
 
 Bad input never produces a traceback: every problem is one line ``path[:line]: message`` on stderr
 (``validate`` prints them on stdout, as they are its output), and the exit status says whether
@@ -55,6 +55,71 @@ def _cmd_segments(args) -> int:
     return 1 if corpus.errors else 0
 
 
+def _cmd_tag(args) -> int:
+    from .codebook import Codebook
+    from .tagging import tag
+
+    corpus = load_corpus(args.paths)
+    _print_problems(corpus.problems, sys.stderr)
+    codebook = Codebook.load(args.codebook)
+    tags = tag(corpus.segments, codebook, unit=args.unit, all_speakers=args.all_speakers,
+               cache=not args.no_cache, n_process=args.processes)
+    _write_table(tags, args.format, args.output)
+    if args.output:
+        print(f"{len(tags)} codes on {tags[['transcript_id', 'turn']].drop_duplicates().shape[0]} turns "
+              f"written to {args.output}", file=sys.stderr)
+    return 1 if corpus.errors else 0
+
+
+def _cmd_agreement(args) -> int:
+    import pandas as pd
+
+    from .codebook import Codebook
+    from .reliability import agreement, read_codings
+    from .tagging import tag
+
+    codings = read_codings(args.codings)
+    corpus = load_corpus(args.corpus)
+    if corpus.errors:
+        _print_problems(corpus.errors, sys.stderr)
+        return 1
+    codebook = Codebook.load(args.codebook)
+    seg = corpus.segments
+    units = seg[(seg.speaker_role != "interviewer") & seg.transcript_id.isin(set(codings.transcript_id))]
+    unknown = set(zip(codings.transcript_id, codings.turn)) - set(zip(units.transcript_id, units.turn))
+    if unknown:
+        tid, turn = sorted(unknown)[0]
+        print(f"{len(unknown)} coded unit(s) are not respondent turns of {args.corpus}, e.g. {tid} turn {turn}",
+              file=sys.stderr)
+        return 1
+    reference = None
+    if args.tagger:
+        tags = tag(units, codebook, cache=not args.no_cache)
+        codings = pd.concat([codings, tags.assign(coder="tagger")[["transcript_id", "turn", "code", "coder"]]],
+                            ignore_index=True)
+        reference = "tagger"
+    table = agreement(codings, units, codebook.ids, reference=reference)
+    if args.format == "table":
+        shown = table.copy()
+        for col in ("alpha", "kappa", "precision", "recall", "f1"):
+            shown[col] = shown[col].map(lambda v: "" if v != v else f"{v:.2f}")
+        print(shown.to_string(index=False))
+    else:
+        _write_table(table, args.format, args.output)
+    return 0
+
+
+def _cmd_cache(args) -> int:
+    from .features import cache_dir, clear_cache
+
+    if args.action == "clear":
+        n = clear_cache()
+        print(f"removed {n} cached file(s) from {cache_dir()}")
+    else:
+        print(cache_dir())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mjs",
@@ -77,6 +142,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="output format (default csv)")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=_cmd_segments)
+
+    p = sub.add_parser("tag", help="code respondent turns with the codebook (one row per turn and code)",
+                       description="Code turns with the codebook's rules. Each row says which code, the "
+                       "evidence sentence (offsets into the transcript text), the matched words, the rule "
+                       "that fired, whether a negation was involved, and the spaCy pipeline that ran.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or folders")
+    p.add_argument("--codebook", default="corpus/codebook.yml", help="codebook YAML (default corpus/codebook.yml)")
+    p.add_argument("--unit", choices=["turn", "sentence"], default="turn", help="one row per turn (default) or per sentence")
+    p.add_argument("--all-speakers", action="store_true", help="also code interviewer turns")
+    p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="output format (default csv)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
+    p.add_argument("--processes", type=int, default=1, metavar="N", help="processes for spaCy (default 1)")
+    p.set_defaults(func=_cmd_tag)
+
+    p = sub.add_parser("agreement", help="agreement between coders (alpha, kappa; P/R/F1 of the tagger)",
+                       description="Per-code agreement between manual codings (CSV: transcript_id, turn, "
+                       "code, coder), over every respondent turn of the coded transcripts. With --tagger "
+                       "the rule tagger joins as a coder and gets precision, recall and F1 against each human.")
+    p.add_argument("codings", nargs="+", metavar="CODINGS", help="coding CSV files")
+    p.add_argument("--tagger", action="store_true", help="add the rule tagger as a coder")
+    p.add_argument("--corpus", default="corpus", help="the transcripts the codings refer to (default corpus)")
+    p.add_argument("--codebook", default="corpus/codebook.yml", help="codebook YAML (default corpus/codebook.yml)")
+    p.add_argument("--format", choices=["table", "csv", "jsonl"], default="table", help="output format (default table)")
+    p.add_argument("--output", "-o", metavar="FILE", help="with csv/jsonl: write to FILE")
+    p.add_argument("--no-cache", action="store_true", help="do not use the parsed-text cache")
+    p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser("cache", help="the parsed-text cache: where it is, or clear it",
+                       description="Parsed texts are cached outside the repository (MJS_CACHE_DIR overrides "
+                       "the place). 'mjs cache clear' empties it; 'mjs cache path' prints where it is.")
+    p.add_argument("action", choices=["clear", "path"])
+    p.set_defaults(func=_cmd_cache)
     return parser
 
 

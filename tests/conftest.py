@@ -50,3 +50,19 @@ def quiet(func, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MjsWarning)
         return func(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_nlp_and_cache(tmp_path_factory):
+    """Tests run on the blank fallback pipeline and never touch the user's cache."""
+    import os
+
+    old = {k: os.environ.get(k) for k in ("MJS_NLP", "MJS_CACHE_DIR")}
+    os.environ["MJS_NLP"] = "blank"
+    os.environ["MJS_CACHE_DIR"] = str(tmp_path_factory.mktemp("mjs-cache"))
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

@@ -68,7 +68,7 @@ def test_segments_with_bad_file_still_writes_the_good_ones(folder, write, capsys
 
 
 def test_help_on_every_subcommand(capsys):
-    for command in ("validate", "segments"):
+    for command in ("validate", "segments", "tag", "agreement", "cache"):
         with pytest.raises(SystemExit) as info:
             main([command, "--help"])
         assert info.value.code == 0
@@ -82,3 +82,43 @@ def test_console_script_installed(folder):
     assert result.returncode == 1
     assert result.stdout.strip().endswith("nope.txt: no such file or folder")
     assert "Traceback" not in result.stderr
+
+
+def test_tag_command(folder, write, tmp_path, capsys):
+    codebook = write("cb.yml", "codes:\n  - id: lachen\n    label: {nl: Lachen}\n    rules: {terms: [goed], regex: ['\\[lacht\\]']}\n")
+    out = tmp_path / "tags.csv"
+    assert main(["tag", str(folder), "--codebook", str(codebook), "--output", str(out), "--no-cache"]) == 0
+    frame = pd.read_csv(out)
+    assert frame[["transcript_id", "turn", "code"]].values.tolist() == [["a1", 1, "lachen"]]
+    assert frame.loc[0, "evidence"] == "Goed [lacht]." and "regex:" in frame.loc[0, "rule"]
+    assert frame.loc[0, "pipeline"].startswith("nl_blank_lookups")
+    assert main(["tag", str(folder), "--codebook", str(codebook), "--all-speakers", "--format", "jsonl"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1  # "Hoe was het?" has no match
+
+
+def test_tag_with_broken_codebook_is_one_line(folder, write, capsys):
+    codebook = write("cb.yml", "codes:\n  - id: x\n    label: {nl: X}\n    rules: {regex: ['(']}\n")
+    assert main(["tag", str(folder), "--codebook", str(codebook)]) == 1
+    err = capsys.readouterr().err
+    assert "cb.yml:4: invalid regex '('" in err and "Traceback" not in err
+
+
+def test_agreement_command(folder, write, capsys):
+    codebook = write("cb.yml", "codes:\n  - id: goed\n    label: {nl: Goed}\n    rules: {terms: [goed]}\n")
+    a = write("a.csv", "transcript_id,turn,code,coder\na1,1,goed,A\n")
+    b = write("b.csv", "transcript_id,turn,code,coder\na1,1,goed,B\n")
+    assert main(["agreement", str(a), str(b), "--tagger", "--corpus", str(folder), "--codebook", str(codebook)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["coder_a", "coder_b", "code", "n_units", "n_a", "n_b", "alpha", "kappa",
+                                "precision", "recall", "f1"]
+    assert any(line.split()[:3] == ["A", "tagger", "goed"] for line in lines)
+    bad = write("c.csv", "transcript_id,turn,code,coder\na1,0,goed,C\n")  # turn 0 is the interviewer's
+    assert main(["agreement", str(bad), "--corpus", str(folder), "--codebook", str(codebook)]) == 1
+    assert "not respondent turns" in capsys.readouterr().err
+
+
+def test_cache_command(capsys):
+    assert main(["cache", "path"]) == 0
+    where = capsys.readouterr().out.strip()
+    assert main(["cache", "clear"]) == 0
+    assert f"from {where}" in capsys.readouterr().out

@@ -1,0 +1,229 @@
+"""Token features of many texts as flat arrays, with an on-disk cache.
+
+The tagger and the topic models need, per token: its lower-case form, its lemma, where it starts and ends
+in its text, and whether it starts a sentence. Parsing is the expensive step, so ``parse`` keeps these
+features in a cache keyed by the texts' hash and the pipeline's name and version: re-tagging after a
+codebook edit does not run spaCy again. The cache stores plain arrays (one ``.npz`` per group of
+texts, e.g. one transcript) because rebuilding spaCy ``Doc`` objects from a ``DocBin`` costs about as
+much as tokenising again, which would make the cache pointless.
+
+The cache lives outside the repository, in the user cache folder (``MJS_CACHE_DIR`` overrides it);
+``mjs cache clear`` empties it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, SENT_START
+from spacy.language import Language
+
+from .nlp import pipeline_info
+
+__all__ = ["Parsed", "parse", "cache_dir", "clear_cache"]
+
+_SEP = "\x00"  # never inside a token: transcripts with NUL bytes are rejected by the readers
+
+
+def cache_dir() -> Path:
+    """Where parsed features are cached: ``$MJS_CACHE_DIR`` or the user cache folder."""
+    env = os.environ.get("MJS_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("mjs-analysis")) / "features"
+
+
+def clear_cache() -> int:
+    """Remove every cached file; returns how many there were."""
+    root = cache_dir()
+    if not root.exists():
+        return 0
+    n = sum(1 for p in root.rglob("*.npz"))
+    shutil.rmtree(root)
+    return n
+
+
+@dataclass
+class Parsed:
+    """Features of ``n_docs`` texts as arrays over all their tokens.
+
+    ``lower`` and ``lemma`` hold spaCy string hashes (lemma lower-cased); ``start``/``end`` are character
+    offsets in the token's own text; ``doc_start[i]:doc_start[i+1]`` are the tokens of text ``i``;
+    ``strings`` maps every hash used to its string.
+    """
+
+    lower: np.ndarray
+    lemma: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    sent_start: np.ndarray
+    space: np.ndarray
+    doc_start: np.ndarray
+    strings: dict
+    pipeline: dict
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.doc_start) - 1
+
+    def doc_of(self, positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.doc_start, positions, side="right") - 1
+
+    def sentence_ids(self) -> np.ndarray:
+        """A global sentence number per token (a new text always starts a new sentence)."""
+        starts = self.sent_start.copy()
+        starts[self.doc_start[:-1][self.doc_start[:-1] < len(starts)]] = True
+        return np.cumsum(starts) - 1
+
+    @classmethod
+    def concat(cls, parts: Sequence["Parsed"], pipeline: dict) -> "Parsed":
+        if not parts:
+            empty = np.zeros(0, dtype=np.uint64)
+            return cls(empty, empty, *(np.zeros(0, dtype=np.int32),) * 2, *(np.zeros(0, dtype=bool),) * 2,
+                       np.zeros(1, dtype=np.int64), {}, pipeline)
+        offsets, total, starts = [], 0, []
+        for p in parts:
+            starts.append(p.doc_start[:-1] + total)
+            total += len(p.lower)
+        strings: dict = {}
+        for p in parts:
+            strings.update(p.strings)
+        return cls(
+            np.concatenate([p.lower for p in parts]), np.concatenate([p.lemma for p in parts]),
+            np.concatenate([p.start for p in parts]), np.concatenate([p.end for p in parts]),
+            np.concatenate([p.sent_start for p in parts]), np.concatenate([p.space for p in parts]),
+            np.concatenate(starts + [np.array([total], dtype=np.int64)]).astype(np.int64),
+            strings, pipeline,
+        )
+
+
+def _from_docs(docs: list, nlp: Language) -> Parsed:
+    arrays = [d.to_array([LOWER, LEMMA, SENT_START, IS_SPACE]) for d in docs]
+    lengths = np.array([len(d) for d in docs], dtype=np.int64)
+    if arrays and lengths.sum():
+        arr = np.concatenate([a.reshape(-1, 4) for a in arrays])
+    else:
+        arr = np.zeros((0, 4), dtype=np.uint64)
+    starts = np.fromiter((t.idx for d in docs for t in d), dtype=np.int32, count=int(lengths.sum()))
+    ends = starts + np.fromiter((len(t) for d in docs for t in d), dtype=np.int32, count=int(lengths.sum()))
+    strings_ = nlp.vocab.strings
+    lower = arr[:, 0].astype(np.uint64)
+    lemma_raw = arr[:, 1].astype(np.uint64)
+    # Lemmas lower-cased, so that terms match however the speaker's sentence began.
+    uniq, inverse = np.unique(lemma_raw, return_inverse=True)
+    lowered = np.array([strings_.add(strings_[int(h)].lower()) if h else 0 for h in uniq], dtype=np.uint64)
+    lemma = lowered[inverse] if len(uniq) else lemma_raw
+    lemma = np.where(lemma == 0, lower, lemma)  # no lemma (pipeline without lemmatizer): use the form
+    strings = {int(h): strings_[int(h)] for h in np.unique(np.concatenate([lower, lemma])) if h}
+    sent = arr[:, 2].astype(np.int64) == 1
+    return Parsed(lower, lemma, starts, ends, sent, arr[:, 3].astype(bool),
+                  np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), strings, pipeline_info(nlp))
+
+
+def _key(texts: Sequence[str], pipeline: dict) -> str:
+    digest = hashlib.sha256(repr(sorted(pipeline.items())).encode())
+    for text in texts:
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    return digest.hexdigest()
+
+
+def _save(path: Path, p: Parsed) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = np.fromiter(p.strings.keys(), dtype=np.uint64, count=len(p.strings))
+    words = _SEP.join(p.strings.values()).encode("utf-8")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+    np.savez(tmp, lower=p.lower, lemma=p.lemma, start=p.start, end=p.end, sent_start=p.sent_start,
+             space=p.space, doc_start=p.doc_start, keys=keys, words=np.frombuffer(words, dtype=np.uint8))
+    os.replace(tmp, path)  # atomic: a parallel run never reads half a file
+
+
+def _load(path: Path, pipeline: dict) -> Parsed | None:
+    try:
+        with np.load(path) as z:
+            words = z["words"].tobytes().decode("utf-8").split(_SEP) if len(z["keys"]) else []
+            return Parsed(z["lower"], z["lemma"], z["start"], z["end"], z["sent_start"], z["space"],
+                          z["doc_start"], dict(zip(z["keys"].tolist(), words)), pipeline)
+    except (OSError, ValueError, KeyError, EOFError):  # missing or damaged: parse again
+        return None
+
+
+def parse(
+    texts: Sequence[str],
+    nlp: Language,
+    *,
+    groups: Iterable | None = None,
+    cache: bool = True,
+    n_process: int = 1,
+    batch_size: int = 256,
+) -> Parsed:
+    """Token features of ``texts``, from the cache where possible, else with ``nlp.pipe``.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    nlp : spacy Language
+    groups : iterable, optional
+        A group label per text (e.g. the transcript id); the cache holds one file per group, so editing
+        one transcript re-parses only that one. Default: one group for all texts.
+    cache : bool, default True
+        Read and write the cache (``--no-cache`` turns it off).
+    n_process : int, default 1
+        Processes for ``nlp.pipe``.
+    batch_size : int, default 256
+
+    Returns
+    -------
+    Parsed
+    """
+    texts = list(texts)
+    labels = list(groups) if groups is not None else [0] * len(texts)
+    order: dict = {}
+    for i, g in enumerate(labels):
+        order.setdefault(g, []).append(i)
+    info = pipeline_info(nlp)
+    root = cache_dir() / f"{info['pipeline']}-{info['pipeline_version']}-spacy{info['spacy_version']}"
+    found: dict = {}
+    missing: list = []
+    for g, idx in order.items():
+        key = _key([texts[i] for i in idx], info)
+        path = root / key[:2] / f"{key}.npz"
+        hit = _load(path, info) if cache else None
+        if hit is not None and hit.n_docs == len(idx):
+            found[g] = hit
+        else:
+            missing.append((g, idx, path))
+    if missing:
+        flat = [texts[i] for _, idx, _ in missing for i in idx]
+        docs = list(nlp.pipe(flat, batch_size=batch_size, n_process=n_process))
+        pos = 0
+        for g, idx, path in missing:
+            part = _from_docs(docs[pos:pos + len(idx)], nlp)
+            pos += len(idx)
+            found[g] = part
+            if cache:
+                _save(path, part)
+    # Back into the order of `texts`: groups are contiguous in the common case; otherwise reorder.
+    parts = [found[g] for g in order]
+    parsed = Parsed.concat(parts, info)
+    flat_order = [i for idx in order.values() for i in idx]
+    if flat_order != list(range(len(texts))):
+        parsed = _reorder(parsed, np.argsort(flat_order))
+    return parsed
+
+
+def _reorder(p: Parsed, doc_order: np.ndarray) -> Parsed:
+    """The same features with the documents in ``doc_order``."""
+    spans = [np.arange(p.doc_start[i], p.doc_start[i + 1]) for i in doc_order]
+    take = np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
+    lengths = np.array([len(s) for s in spans], dtype=np.int64)
+    return Parsed(p.lower[take], p.lemma[take], p.start[take], p.end[take], p.sent_start[take],
+                  p.space[take], np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+                  p.strings, p.pipeline)

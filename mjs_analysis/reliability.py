@@ -1,0 +1,182 @@
+"""Agreement between coders: Krippendorff's alpha, Cohen's kappa, and the tagger's precision/recall/F1.
+
+Codings are tidy tables with one row per (transcript_id, turn, code, coder), as the manual codings in
+``corpus/coding/`` and the output of :func:`mjs_analysis.tag` are. Agreement is computed over *units*:
+every respondent turn of the transcripts that were coded, so that a turn nobody coded counts as agreement
+that no code applies.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
+
+from .errors import MjsError
+
+__all__ = ["krippendorff_alpha", "cohen_kappa", "read_codings", "agreement", "CODING_COLUMNS"]
+
+CODING_COLUMNS = ["transcript_id", "turn", "code", "coder"]
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+def krippendorff_alpha(data, level: str = "nominal") -> float:
+    """Krippendorff's alpha for a coders × units table of values, with missing values as NaN.
+
+    Parameters
+    ----------
+    data : array-like of shape (n_coders, n_units)
+        Values (numbers, or any hashable for ``level="nominal"``); NaN/None where a coder gave none.
+    level : {"nominal", "ordinal", "interval", "ratio"}, default "nominal"
+        The metric of the values.
+
+    Returns
+    -------
+    float
+        1 is perfect agreement, 0 agreement at chance level; NaN when there is no variation at all.
+
+    Examples
+    --------
+    The worked example of Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability":
+
+    >>> nan = float("nan")
+    >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+    ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+    ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    >>> round(krippendorff_alpha(data, "nominal"), 3)
+    0.743
+    >>> round(krippendorff_alpha(data, "interval"), 3)
+    0.849
+    """
+    if level not in LEVELS:
+        raise ValueError(f"The 'level' parameter of krippendorff_alpha must be one of {', '.join(LEVELS)}. "
+                         f"Got {level!r} instead.")
+    arr = np.asarray(data, dtype=object)
+    if arr.ndim != 2 or arr.shape[0] < 2:
+        raise ValueError("krippendorff_alpha needs a 2-D table with at least two coders (rows).")
+    present = ~pd.isna(arr)
+    given, unit_of = arr[present], np.nonzero(present)[1]
+    if level != "nominal":
+        given = given.astype(float)
+    values = np.array(sorted(set(given.tolist()), key=lambda v: (str(type(v)), v)), dtype=object)
+    position = {v: i for i, v in enumerate(values.tolist())}
+    # counts[u, v]: how many coders gave value v to unit u
+    counts = np.zeros((arr.shape[1], len(values)))
+    np.add.at(counts, (unit_of, np.array([position[v] for v in given.tolist()], dtype=int)), 1)
+    m = counts.sum(axis=1)
+    counts, m = counts[m >= 2], m[m >= 2]  # only pairable units count
+    if len(values) < 2 or counts.size == 0:
+        return float("nan")
+    weighted = counts / (m - 1)[:, None]
+    coincidence = weighted.T @ counts - np.diag(weighted.sum(axis=0))
+    n_v = coincidence.sum(axis=0)
+    n = n_v.sum()
+    delta = _delta(values, n_v, level)
+    observed = (coincidence * delta).sum()
+    expected = (np.outer(n_v, n_v) * delta).sum() / (n - 1)
+    return float(1 - observed / expected) if expected > 0 else float("nan")
+
+
+def _delta(values: np.ndarray, n_v: np.ndarray, level: str) -> np.ndarray:
+    """Squared difference between every pair of values, for the metric of ``level``."""
+    if level == "nominal":
+        return 1.0 - np.eye(len(values))
+    v = values.astype(float)
+    if level == "interval":
+        return np.subtract.outer(v, v) ** 2
+    if level == "ratio":
+        total = np.add.outer(v, v)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = (np.subtract.outer(v, v) / total) ** 2
+        return np.nan_to_num(out)
+    # ordinal: the mass of values between c and k, minus half of the two ends
+    cum = np.concatenate([[0], np.cumsum(n_v)])
+    i, j = np.meshgrid(np.arange(len(v)), np.arange(len(v)), indexing="ij")
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    between = cum[hi + 1] - cum[lo]
+    return (between - (n_v[i] + n_v[j]) / 2) ** 2
+
+
+def cohen_kappa(a: Sequence, b: Sequence) -> float:
+    """Cohen's kappa of two coders' labels for the same units (scikit-learn's implementation).
+
+    NaN when both coders gave one and the same label to every unit (kappa is undefined there).
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    if len(np.unique(np.concatenate([a, b]))) < 2:
+        return float("nan")
+    return float(cohen_kappa_score(a, b))
+
+
+def read_codings(paths: Sequence[str | Path]) -> pd.DataFrame:
+    """Read manual codings (CSV with ``transcript_id, turn, code, coder``) into one table."""
+    frames = []
+    for path in paths:
+        path = Path(path)
+        try:
+            frame = pd.read_csv(path, dtype={"transcript_id": str, "code": str, "coder": str})
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise MjsError(f"{path}: cannot read codings: {exc}") from None
+        missing = [c for c in CODING_COLUMNS if c not in frame.columns]
+        if missing:
+            raise MjsError(f"{path}: codings need the columns {', '.join(CODING_COLUMNS)}; missing {', '.join(missing)}")
+        if not pd.api.types.is_integer_dtype(frame["turn"]):
+            raise MjsError(f"{path}: the 'turn' column must hold whole numbers")
+        frames.append(frame[CODING_COLUMNS])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CODING_COLUMNS)
+
+
+def _matrix(codings: pd.DataFrame, coder: str, units: pd.MultiIndex, codes: Sequence[str]) -> pd.DataFrame:
+    part = codings[codings["coder"] == coder]
+    flags = pd.crosstab([part["transcript_id"], part["turn"]], part["code"]).clip(upper=1)
+    return flags.reindex(index=units, columns=list(codes), fill_value=0).fillna(0).astype(int)
+
+
+def agreement(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str],
+              reference: str | None = None) -> pd.DataFrame:
+    """Per-code agreement between every pair of coders in ``codings``.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        ``transcript_id, turn, code, coder`` rows (manual codings and/or the tagger as a coder).
+    units : DataFrame
+        The units (``transcript_id``, ``turn``) that were coded, including those that got no code.
+    codes : sequence of str
+        The codes to report (every one gets a row, also when nobody used it).
+    reference : str, optional
+        A coder whose pairs get precision, recall and F1 of the *other* coder against the pair's
+        human side (use "tagger": P/R/F1 of the tagger against each human).
+
+    Returns
+    -------
+    DataFrame
+        One row per (pair, code) plus an ``(all codes)`` row per pair (micro-averaged: every unit × code
+        is one decision): ``coder_a``, ``coder_b``, ``code``, ``n_units``, ``n_a``, ``n_b``, ``alpha``,
+        ``kappa``, ``precision``, ``recall``, ``f1``.
+    """
+    index = pd.MultiIndex.from_frame(units[["transcript_id", "turn"]].drop_duplicates())
+    coders = list(dict.fromkeys(codings["coder"]))
+    rows = []
+    for i, a in enumerate(coders):
+        for b in coders[i + 1:]:
+            if reference is not None and a == reference:
+                a, b = b, a  # the human side first; P/R/F1 are of the reference coder against it
+            ma, mb = _matrix(codings, a, index, codes), _matrix(codings, b, index, codes)
+            for code in [*codes, "(all codes)"]:
+                x = ma.to_numpy().ravel() if code == "(all codes)" else ma[code].to_numpy()
+                y = mb.to_numpy().ravel() if code == "(all codes)" else mb[code].to_numpy()
+                row = {"coder_a": a, "coder_b": b, "code": code, "n_units": len(x),
+                       "n_a": int(x.sum()), "n_b": int(y.sum()),
+                       "alpha": krippendorff_alpha(np.vstack([x, y])) if (x.any() or y.any()) else float("nan"),
+                       "kappa": cohen_kappa(x, y)}
+                if reference is not None and reference in (a, b):
+                    p, r, f, _ = precision_recall_fscore_support(x, y, average="binary", zero_division=0)
+                    row.update(precision=p, recall=r, f1=f)
+                rows.append(row)
+    columns = ["coder_a", "coder_b", "code", "n_units", "n_a", "n_b", "alpha", "kappa", "precision", "recall", "f1"]
+    return pd.DataFrame(rows).reindex(columns=columns)
