@@ -3,18 +3,21 @@
 The tagger and the topic models need, per token: its lower-case form, its lemma, where it starts and ends
 in its text, and whether it starts a sentence. Parsing is the expensive step, so ``parse`` keeps these
 features in a cache keyed by the texts' hash and the pipeline's name and version: re-tagging after a
-codebook edit does not run spaCy again. The cache stores plain arrays (one ``.npz`` per group of
+codebook edit does not run spaCy again. The cache stores plain arrays (one file per group of
 texts, e.g. one transcript) because rebuilding spaCy ``Doc`` objects from a ``DocBin`` costs about as
-much as tokenising again, which would make the cache pointless.
+much as tokenising again, which would make the cache pointless. The arrays are pickled: the cache is
+private to the user (never shared, never committed) and pickle is the fastest way to read them back.
 
 The cache lives outside the repository, in the user cache folder (``MJS_CACHE_DIR`` overrides it);
-``mjs cache clear`` empties it.
+``mjs cache clear`` empties it. Within one process the most recently used groups also stay in memory
+(up to 5 million tokens), so re-tagging in a notebook after a codebook edit reads no file at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +45,12 @@ def cache_dir() -> Path:
 
 
 def clear_cache() -> int:
-    """Remove every cached file; returns how many there were."""
+    """Remove every cached file (and this process's memory of them); returns how many files there were."""
+    _MEMORY.clear()
     root = cache_dir()
     if not root.exists():
         return 0
-    n = sum(1 for p in root.rglob("*.npz"))
+    n = sum(1 for p in root.rglob("*.pkl"))
     shutil.rmtree(root)
     return n
 
@@ -135,24 +139,60 @@ def _key(texts: Sequence[str], pipeline: dict) -> str:
     return digest.hexdigest()
 
 
+_FORMAT = 1  # bump when the stored fields change
+
+
 def _save(path: Path, p: Parsed) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    keys = np.fromiter(p.strings.keys(), dtype=np.uint64, count=len(p.strings))
-    words = _SEP.join(p.strings.values()).encode("utf-8")
-    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-    np.savez(tmp, lower=p.lower, lemma=p.lemma, start=p.start, end=p.end, sent_start=p.sent_start,
-             space=p.space, doc_start=p.doc_start, keys=keys, words=np.frombuffer(words, dtype=np.uint8))
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    # One pickle per group: a few arrays and a dict load far faster than an .npz of separate members,
+    # and the warm cache must be cheap to read. Only this process's own cache folder is ever read.
+    with open(tmp, "wb") as fh:
+        pickle.dump((_FORMAT, p.lower, p.lemma, p.start, p.end, p.sent_start, p.space, p.doc_start,
+                     p.strings), fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)  # atomic: a parallel run never reads half a file
 
 
 def _load(path: Path, pipeline: dict) -> Parsed | None:
     try:
-        with np.load(path) as z:
-            words = z["words"].tobytes().decode("utf-8").split(_SEP) if len(z["keys"]) else []
-            return Parsed(z["lower"], z["lemma"], z["start"], z["end"], z["sent_start"], z["space"],
-                          z["doc_start"], dict(zip(z["keys"].tolist(), words)), pipeline)
-    except (OSError, ValueError, KeyError, EOFError):  # missing or damaged: parse again
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+    except FileNotFoundError:
         return None
+    except Exception:  # damaged or from another version: parse again
+        return None
+    if not isinstance(data, tuple) or len(data) != 9 or data[0] != _FORMAT:
+        return None
+    return Parsed(*data[1:], pipeline)
+
+
+class _Memory:
+    """Recently parsed groups kept in this process, so that re-tagging in a notebook reads no file."""
+
+    def __init__(self, max_tokens: int = 5_000_000):
+        self.max_tokens = max_tokens
+        self._items: dict[str, Parsed] = {}
+        self._tokens = 0
+
+    def get(self, key: str) -> Parsed | None:
+        item = self._items.pop(key, None)
+        if item is not None:
+            self._items[key] = item  # most recently used last
+        return item
+
+    def put(self, key: str, parsed: Parsed) -> None:
+        old = self._items.pop(key, None)
+        self._tokens += len(parsed.lower) - (len(old.lower) if old is not None else 0)
+        self._items[key] = parsed
+        while self._tokens > self.max_tokens and len(self._items) > 1:
+            self._tokens -= len(self._items.pop(next(iter(self._items))).lower)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._tokens = 0
+
+
+_MEMORY = _Memory()
 
 
 def parse(
@@ -194,22 +234,24 @@ def parse(
     missing: list = []
     for g, idx in order.items():
         key = _key([texts[i] for i in idx], info)
-        path = root / key[:2] / f"{key}.npz"
-        hit = _load(path, info) if cache else None
+        path = root / key[:2] / f"{key}.pkl"
+        hit = (_MEMORY.get(key) or _load(path, info)) if cache else None
         if hit is not None and hit.n_docs == len(idx):
             found[g] = hit
+            _MEMORY.put(key, hit)
         else:
-            missing.append((g, idx, path))
+            missing.append((g, idx, path, key))
     if missing:
-        flat = [texts[i] for _, idx, _ in missing for i in idx]
+        flat = [texts[i] for _, idx, _, _ in missing for i in idx]
         docs = list(nlp.pipe(flat, batch_size=batch_size, n_process=n_process))
         pos = 0
-        for g, idx, path in missing:
+        for g, idx, path, key in missing:
             part = _from_docs(docs[pos:pos + len(idx)], nlp)
             pos += len(idx)
             found[g] = part
             if cache:
                 _save(path, part)
+                _MEMORY.put(key, part)
     # Back into the order of `texts`: groups are contiguous in the common case; otherwise reorder.
     parts = [found[g] for g in order]
     parsed = Parsed.concat(parts, info)

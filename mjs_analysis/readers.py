@@ -58,7 +58,6 @@ _ANNOTATION = re.compile(
     r"|door elkaar|inaudible|laughs|laughter|silence|crosstalk|pause)[^()\n]{0,40}\)",
     re.IGNORECASE,
 )
-_ODD_SPACE = re.compile(r"\s\s|[^\S ]|^ | $")  # anything but single spaces between words
 _CONTROL_BYTES = bytes(b for b in range(32) if chr(b) not in "\n\r\t\f\v")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -217,7 +216,8 @@ class _TurnBuilder:
         self.add(text, line)
 
     def add(self, text: str, line: int, ts: float | None = None) -> None:
-        if _ODD_SPACE.search(text):
+        # Normalise whitespace only when needed: isprintable() is False for tabs, NBSP and other odd spaces.
+        if "  " in text or not text.isprintable() or text[:1] == " " or text[-1:] == " ":
             text = " ".join(text.split())
         if not text:
             return

@@ -74,7 +74,7 @@ class _CompiledCodebook:
         self.codebook = codebook
         self.include = _PatternSet(strings)
         self.exclude = _PatternSet(strings)
-        self.regex: list[tuple[str, str, re.Pattern]] = []
+        self.regex: list[tuple[str, str, _FastRegex]] = []
         self.min_hits = {}
         self.on_negation = {}
         for code in codebook.codes:
@@ -90,7 +90,42 @@ class _CompiledCodebook:
             for pattern in r.exclude:
                 self.exclude.add(code.id, pattern, "phrase" if " " in pattern else "term")
             for pattern in r.regex:
-                self.regex.append((code.id, pattern, re.compile(pattern, re.IGNORECASE)))
+                self.regex.append((code.id, pattern, _FastRegex(pattern)))
+
+
+class _FastRegex:
+    """A codebook regex (case-insensitive), searched fast.
+
+    Two things make Python's engine slow here: a leading ``\\b`` before a letter hides the literal start
+    (so every position is tried; the boundary is checked by hand instead), and case-insensitive matching.
+    A pattern without capitals (so no ``\\D``, ``\\W``, ...) can run case-sensitively on the lower-cased
+    text, which finds exactly the same matches.
+    """
+
+    def __init__(self, pattern: str):
+        self.boundary = pattern.startswith("\\b") and pattern[2:3].isalpha()
+        body = pattern[2:] if self.boundary else pattern
+        self.lower_ok = pattern == pattern.lower()
+        self.rx = re.compile(body) if self.lower_ok else re.compile(body, re.IGNORECASE)
+
+    def finditer(self, text: str, lowered: str | None = None):
+        """Matches in ``text``; ``lowered`` is ``text.lower()`` when that has the same length."""
+        target = lowered if (self.lower_ok and lowered is not None) else text
+        if self.lower_ok and lowered is None:
+            target = text.lower()
+            if len(target) != len(text):  # rare characters change length when lower-cased
+                target, self.rx = text, re.compile(self.rx.pattern, re.IGNORECASE)
+        pos = 0
+        while True:
+            m = self.rx.search(target, pos)
+            if m is None:
+                return
+            i = m.start()
+            if self.boundary and i > 0 and (target[i - 1].isalnum() or target[i - 1] == "_"):
+                pos = i + 1  # inside a word: not a match, look again just after it
+                continue
+            yield m
+            pos = max(m.end(), i + 1)
 
 
 class _PatternSet:
@@ -132,94 +167,136 @@ class _PatternSet:
             self._wild_cache[h] = found
         return {h: v for h, v in self._wild_cache.items() if v}
 
-    def hits(self, p: Parsed) -> list[tuple[int, int, str, str]]:
+    def hits(self, p: Parsed, vocab: "_Vocab") -> list[tuple[int, int, str, str]]:
         """(start, end, code, rule) for every match in ``p``; positions are token indices."""
         out: list[tuple[int, int, str, str]] = []
-        for table, kind in ((self.exact, "term"), (self._wild_table(p), "term")):
+        for table in (self.exact, self._wild_table(p)):
             if not table:
                 continue
-            keys = np.fromiter(table.keys(), dtype=np.uint64, count=len(table))
-            mask = np.isin(p.lower, keys) | np.isin(p.lemma, keys)
-            for pos in np.flatnonzero(mask).tolist():
+            for pos in np.flatnonzero(vocab.mask(table.keys())).tolist():
                 seen = set()
                 for h in (int(p.lower[pos]), int(p.lemma[pos])):
                     for code, pattern in table.get(h, ()):
                         if (code, pattern) not in seen:
                             seen.add((code, pattern))
-                            out.append((pos, pos + 1, code, f"{kind}:{pattern}"))
+                            out.append((pos, pos + 1, code, f"term:{pattern}"))
         if self.phrases:
-            keys = np.fromiter(self.phrases.keys(), dtype=np.uint64, count=len(self.phrases))
-            cand = np.flatnonzero(np.isin(p.lower, keys) | np.isin(p.lemma, keys))
-            if len(cand):
-                doc_end = p.doc_start[p.doc_of(cand) + 1]
-                for pos, end in zip(cand.tolist(), doc_end.tolist()):
-                    firsts = {int(p.lower[pos]), int(p.lemma[pos])}
-                    for first in firsts:
-                        for code, pattern, hashes in self.phrases.get(first, ()):
-                            stop = pos + len(hashes)
-                            if stop <= end and all(
-                                    int(p.lower[pos + k]) == h or int(p.lemma[pos + k]) == h
-                                    for k, h in enumerate(hashes[1:], start=1)):
-                                out.append((pos, stop, code, f"phrase:{pattern}"))
+            n = len(p.lower)
+            doc = p.doc_of(np.arange(n)) if n else np.zeros(0, dtype=np.int64)
+            cand_all = np.flatnonzero(vocab.mask(self.phrases.keys()))
+            low, lem = p.lower[cand_all], p.lemma[cand_all]
+            for first, phrases in self.phrases.items():
+                cand0 = cand_all[(low == first) | (lem == first)]
+                for code, pattern, hashes in phrases:
+                    cand = cand0[cand0 + len(hashes) <= n]
+                    for k, h in enumerate(hashes[1:], start=1):  # narrow the candidates word by word
+                        cand = cand[(p.lower[cand + k] == h) | (p.lemma[cand + k] == h)]
+                    cand = cand[doc[cand] == doc[cand + len(hashes) - 1]]  # within one text
+                    out.extend((pos, pos + len(hashes), code, f"phrase:{pattern}") for pos in cand.tolist())
         return out
+
+
+class _Vocab:
+    """Distinct hashes of a Parsed with, per token, its index among them: one sort, then cheap lookups."""
+
+    def __init__(self, p: Parsed):
+        both = np.concatenate([p.lower, p.lemma])
+        self.uniq, inverse = np.unique(both, return_inverse=True)
+        self.lower_ix, self.lemma_ix = inverse[:len(p.lower)], inverse[len(p.lower):]
+
+    def mask(self, keys) -> np.ndarray:
+        """Tokens whose form or lemma is one of ``keys``."""
+        keys = np.fromiter(keys, dtype=np.uint64)
+        hit = np.isin(self.uniq, keys)
+        return hit[self.lower_ix] | hit[self.lemma_ix]
 
 
 def _regex_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> list[tuple[int, int, str, str]]:
+    """Regexes run once over all texts joined; a match that would cross two texts is dropped."""
+    if not compiled.regex or not len(p.lower):
+        return []
+    sep = "\n\x00\n"
+    offsets = np.cumsum([0] + [len(t) + len(sep) for t in texts[:-1]]).astype(np.int64)
+    joined = sep.join(texts)
+    doc_of_token = p.doc_of(np.arange(len(p.lower)))
+    starts = p.start.astype(np.int64) + offsets[doc_of_token]
+    ends = p.end.astype(np.int64) + offsets[doc_of_token]
+    lowered = joined.lower()
+    lowered = lowered if len(lowered) == len(joined) else None
     out = []
-    if not compiled.regex:
-        return out
-    for d, text in enumerate(texts):
-        lo, hi = int(p.doc_start[d]), int(p.doc_start[d + 1])
-        if lo == hi:
+    for code, pattern, rx in compiled.regex:
+        spans = [(m.start(), m.end()) for m in rx.finditer(joined, lowered) if "\x00" not in m.group()]
+        if not spans:
             continue
-        starts, ends = p.start[lo:hi], p.end[lo:hi]
-        for code, pattern, rx in compiled.regex:
-            for m in rx.finditer(text):
-                a = lo + int(np.searchsorted(ends, m.start(), side="right"))
-                b = lo + int(np.searchsorted(starts, max(m.end() - 1, m.start()), side="right"))
-                out.append((min(a, hi - 1), max(b, a + 1), code, f"regex:{pattern}"))
+        a = np.array([x for x, _ in spans], dtype=np.int64)
+        b = np.array([max(y - 1, x) for x, y in spans], dtype=np.int64)
+        first = np.searchsorted(ends, a, side="right")
+        last = np.searchsorted(starts, b, side="right")
+        for x, y in zip(first.tolist(), last.tolist()):
+            if x < len(starts):
+                out.append((x, max(y, x + 1), code, f"regex:{pattern}"))
     return out
 
 
-def _negated(p: Parsed, sid: np.ndarray, start: int, end: int, lo: int, hi: int) -> bool:
-    """Odd number of negators in the hit's clause (within NEGATION_WINDOW tokens)."""
-    words = p.strings
-    count = 0
-    for direction, first in ((-1, start - 1), (1, end)):
-        pos, steps = first, 0
-        while lo <= pos < hi and sid[pos] == sid[start] and steps < NEGATION_WINDOW:
-            w = words.get(int(p.lower[pos]), "")
-            if w in CLAUSE_PUNCT or w in CLAUSE_WORDS:
-                break
-            if w in NEGATORS or w in LOSS_WORDS:
-                nxt = words.get(int(p.lower[pos + 1]), "") if pos + 1 < hi else ""
-                if not (w == "niet" and nxt in _NOT_NEGATING_AFTER):
-                    count += 1
-            if not p.space[pos]:
-                steps += 1
-            pos += direction
+def _hashes(words) -> list[int]:
+    from spacy.strings import StringStore
+
+    store = StringStore()
+    return [store.add(w) for w in words]
+
+
+_NEGATOR_HASHES = _hashes(NEGATORS | LOSS_WORDS)
+_BOUNDARY_HASHES = _hashes(CLAUSE_PUNCT | CLAUSE_WORDS)
+_NIET, _NOT_AFTER = _hashes(["niet"])[0], _hashes(_NOT_NEGATING_AFTER)
+
+
+def _negated(p: Parsed, vocab: "_Vocab", starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """For hits [starts, ends): is there an odd number of negators in the hit's clause?
+
+    The clause runs from the last boundary (sentence start, punctuation, conjunction) before the hit to
+    the next one after it, at most NEGATION_WINDOW tokens on either side. Vectorised over all hits.
+    """
+    n = len(p.lower)
+    neg = vocab.mask(_NEGATOR_HASHES)
+    nxt_not_after = np.zeros(n, dtype=bool)
+    nxt_not_after[:-1] = np.isin(p.lower[1:], _NOT_AFTER)
+    neg &= ~((p.lower == _NIET) & nxt_not_after)  # "niet alleen ..." negates nothing
+    boundary = vocab.mask(_BOUNDARY_HASHES)
+    sent = p.sent_start.copy()
+    sent[p.doc_start[:-1][p.doc_start[:-1] < n]] = True
+    marks = np.flatnonzero(boundary | sent)
+    before = np.searchsorted(marks, starts, side="right") - 1
+    clause_lo = np.where(before >= 0, marks[np.clip(before, 0, None)], 0)
+    after = np.searchsorted(marks, ends - 1, side="right")
+    clause_hi = np.where(after < len(marks), marks[np.clip(after, None, len(marks) - 1)], n)
+    lo = np.maximum(clause_lo, starts - NEGATION_WINDOW)
+    hi = np.minimum(clause_hi, ends + NEGATION_WINDOW)
+    cum = np.concatenate([[0], np.cumsum(neg)])
+    count = (cum[starts] - cum[lo]) + (cum[hi] - cum[ends])
     return count % 2 == 1
 
 
 def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> list[_Hit]:
-    raw = compiled.include.hits(p) + _regex_hits(compiled, p, texts)
+    vocab = _Vocab(p)
+    raw = compiled.include.hits(p, vocab) + _regex_hits(compiled, p, texts)
     if not raw:
         return []
     excl: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    for s, e, code, _ in compiled.exclude.hits(p):
-        excl.setdefault((int(p.doc_of(np.array([s]))[0]), code), []).append((s, e))
-    sid = p.sentence_ids()
-    docs = p.doc_of(np.array([h[0] for h in raw]))
+    ex = compiled.exclude.hits(p, vocab)
+    for (s, e, code, _), d in zip(ex, p.doc_of(np.array([h[0] for h in ex], dtype=np.int64)).tolist()):
+        excl.setdefault((d, code), []).append((s, e))
+    starts = np.array([h[0] for h in raw], dtype=np.int64)
+    ends = np.array([h[1] for h in raw], dtype=np.int64)
+    docs = p.doc_of(starts).tolist()
+    negated = _negated(p, vocab, starts, ends).tolist()
     hits: list[_Hit] = []
     seen = set()
-    for (s, e, code, rule), d in zip(raw, docs.tolist()):
-        if any(s < xe and xs < e for xs, xe in excl.get((d, code), ())):
-            continue
+    for (s, e, code, rule), d, neg in zip(raw, docs, negated):
         if (d, s, code) in seen:
             continue
+        if excl and any(s < xe and xs < e for xs, xe in excl.get((d, code), ())):
+            continue
         seen.add((d, s, code))
-        lo, hi = int(p.doc_start[d]), int(p.doc_start[d + 1])
-        neg = _negated(p, sid, s, e, lo, hi)
         action = compiled.on_negation.get(code, "keep")
         if neg and action == "suppress":
             continue
@@ -259,11 +336,14 @@ def tag_texts(
     pipeline = f"{p.pipeline['pipeline']} {p.pipeline['pipeline_version']}"
     if not hits:
         return pd.DataFrame(columns=columns)
-    sid = p.sentence_ids()
-    sentence_bounds = _sentence_bounds(sid)
+    sid_array = p.sentence_ids()
+    sentence_bounds = _sentence_bounds(sid_array)
+    # Plain lists: indexing numpy arrays one element at a time is slow in this loop.
+    sid, tok_start, tok_end, doc_start = (sid_array.tolist(), p.start.tolist(), p.end.tolist(),
+                                          p.doc_start.tolist())
     groups_: dict[tuple, list[_Hit]] = {}
     for h in sorted(hits, key=lambda h: (h.doc, h.start)):
-        key = (h.doc, h.code) if unit == "turn" else (h.doc, int(sid[h.start]), h.code)
+        key = (h.doc, h.code) if unit == "turn" else (h.doc, sid[h.start], h.code)
         groups_.setdefault(key, []).append(h)
     rows = []
     for key, hs in groups_.items():
@@ -271,13 +351,12 @@ def tag_texts(
         if len(hs) < compiled.min_hits.get(code, 1):
             continue
         first = hs[0]
-        s0, s1 = sentence_bounds[int(sid[first.start])]
-        doc_lo = int(p.doc_start[first.doc])
-        a, b = int(p.start[s0]), int(p.end[s1 - 1])
+        s0, s1 = sentence_bounds[sid[first.start]]
+        a, b = tok_start[s0], tok_end[s1 - 1]
         text = texts[first.doc]
-        matched = list(dict.fromkeys(text[int(p.start[h.start]):int(p.end[h.end - 1])].lower() for h in hs))
+        matched = list(dict.fromkeys(text[tok_start[h.start]:tok_end[h.end - 1]].lower() for h in hs))
         rows.append({
-            "doc": first.doc, "sentence": int(sid[first.start] - sid[doc_lo]), "code": code,
+            "doc": first.doc, "sentence": sid[first.start] - sid[doc_start[first.doc]], "code": code,
             "start": a, "end": b, "evidence": text[a:b], "matched": "; ".join(matched),
             "rule": "; ".join(dict.fromkeys(h.rule for h in hs)), "n_hits": len(hs),
             "negated": any(h.negated for h in hs), "pipeline": pipeline,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import spacy
 
-from mjs_analysis import nlp as nlp_module
+from mjs_analysis import features
 from mjs_analysis.features import cache_dir, clear_cache, parse
 from mjs_analysis.nlp import PipelineWarning, fillers, get_nlp, pipeline_info, stem
 
@@ -133,18 +133,19 @@ def test_cache_invalidated_by_pipeline_change(counting, monkeypatch):
 
 def test_no_cache_neither_reads_nor_writes(counting):
     nlp, counter = counting
-    before = sorted(cache_dir().rglob("*.npz"))
+    before = sorted(cache_dir().rglob("*.pkl"))
     parse(["Zonder cache."], nlp, cache=False)
     parse(["Zonder cache."], nlp, cache=False)
     assert counter.calls == 2
-    assert sorted(cache_dir().rglob("*.npz")) == before
+    assert sorted(cache_dir().rglob("*.pkl")) == before
 
 
 def test_damaged_cache_file_is_parsed_again(counting):
     nlp, counter = counting
     parse(["Kapotte cache."], nlp)
-    for path in cache_dir().rglob("*.npz"):
-        path.write_bytes(b"not an npz")
+    for path in cache_dir().rglob("*.pkl"):
+        path.write_bytes(b"not a pickle")
+    features._MEMORY.clear()  # a new process: only the damaged file is left
     out = parse(["Kapotte cache."], nlp)
     assert counter.calls == 2 and out.n_docs == 1
 
@@ -153,7 +154,7 @@ def test_clear_cache(counting):
     nlp, _ = counting
     parse(["Iets om te bewaren."], nlp)
     assert clear_cache() >= 1
-    assert not list(cache_dir().rglob("*.npz"))
+    assert not list(cache_dir().rglob("*.pkl"))
 
 
 def test_features_keep_order_when_groups_interleave(counting):
@@ -163,3 +164,17 @@ def test_features_keep_order_when_groups_interleave(counting):
     words = [" ".join(out.strings[int(h)] for h in out.lower[out.doc_start[i]:out.doc_start[i + 1]])
              for i in range(out.n_docs)]
     assert words == texts
+
+
+def test_memory_keeps_recent_groups_in_process(counting):
+    nlp, counter = counting
+    parse(["In het geheugen."], nlp)
+    for path in cache_dir().rglob("*.pkl"):
+        path.unlink()
+    parse(["In het geheugen."], nlp)
+    assert counter.calls == 1  # served from this process's memory, no file needed
+    small = features._Memory(max_tokens=5)
+    a, b = parse(["een twee drie"], nlp), parse(["vier vijf zes"], nlp)
+    small.put("a", a)
+    small.put("b", b)
+    assert small.get("a") is None and small.get("b") is b  # the least recently used went first

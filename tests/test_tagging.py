@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -195,3 +197,15 @@ def test_sklearn_errors(codebook):
 
     with pytest.raises(NotFittedError):
         CodebookTagger(codebook).transform(TEXTS)
+
+
+@pytest.mark.parametrize("pattern", [r"\bsamen\b[^.?!]{0,20}\bgedaan\b", r"\b(wij|we)\b[^.?!]{0,10}\bzelf\b",
+                                     r"€\s?\d", r"\bvijf\D{0,3}ton\b", r"Tom"])
+def test_fast_regex_finds_what_re_finds(pattern):
+    from mjs_analysis.tagging import _FastRegex
+
+    text = ("Samen gedaan! Tezamen gedaan. WIJ doen het ZELF, wij zelf. €500 en € 3, "
+            "vijf ton, vijf-ton, Vijftonner, tom en Tom.")
+    expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert [m.span() for m in _FastRegex(pattern).finditer(text)] == expected
+    assert [m.span() for m in _FastRegex(pattern).finditer(text, text.lower())] == expected
