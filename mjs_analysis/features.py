@@ -47,6 +47,7 @@ def cache_dir() -> Path:
 def clear_cache() -> int:
     """Remove every cached file (and this process's memory of them); returns how many files there were."""
     _MEMORY.clear()
+    _RESULTS.clear()
     root = cache_dir()
     if not root.exists():
         return 0
@@ -73,6 +74,13 @@ class Parsed:
     doc_start: np.ndarray
     strings: dict
     pipeline: dict
+
+    def derived(self, name: str, make):
+        """A value computed from these arrays once and kept (the arrays are never changed in place)."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if name not in cache:
+            cache[name] = make(self)
+        return cache[name]
 
     @property
     def n_docs(self) -> int:
@@ -193,6 +201,7 @@ class _Memory:
 
 
 _MEMORY = _Memory()
+_RESULTS: dict[str, "Parsed"] = {}
 
 
 def parse(
@@ -230,10 +239,14 @@ def parse(
         order.setdefault(g, []).append(i)
     info = pipeline_info(nlp)
     root = cache_dir() / f"{info['pipeline']}-{info['pipeline_version']}-spacy{info['spacy_version']}"
+    keys = {g: _key([texts[i] for i in idx], info) for g, idx in order.items()}
+    whole = hashlib.sha256("".join(keys.values()).encode() + repr(labels).encode()).hexdigest()
+    if cache and whole in _RESULTS:  # the same texts again in this process (re-tagging in a notebook)
+        return _RESULTS[whole]
     found: dict = {}
     missing: list = []
     for g, idx in order.items():
-        key = _key([texts[i] for i in idx], info)
+        key = keys[g]
         path = root / key[:2] / f"{key}.pkl"
         hit = (_MEMORY.get(key) or _load(path, info)) if cache else None
         if hit is not None and hit.n_docs == len(idx):
@@ -258,6 +271,9 @@ def parse(
     flat_order = [i for idx in order.values() for i in idx]
     if flat_order != list(range(len(texts))):
         parsed = _reorder(parsed, np.argsort(flat_order))
+    if cache:
+        _RESULTS.clear()  # keep only the latest whole result: it can be large
+        _RESULTS[whole] = parsed
     return parsed
 
 

@@ -137,6 +137,7 @@ class _PatternSet:
         self.wild: list[tuple[str, str, str, str]] = []  # code, pattern, mode, stem
         self.phrases: dict[int, list[tuple[str, str, tuple[int, ...]]]] = {}
         self._wild_cache: dict[int, list[tuple[str, str]]] = {}
+        self._wild_rx: re.Pattern | None = None
 
     def add(self, code: str, pattern: str, kind: str) -> None:
         if kind == "phrase":
@@ -155,15 +156,20 @@ class _PatternSet:
         """Which distinct word forms of ``p`` match which wildcard terms (each form checked once)."""
         if not self.wild:
             return {}
+        if self._wild_rx is None:  # one combined regex screens the forms; the few hits are then resolved
+            alts = "|".join(re.escape(stem) for _, _, _, stem in self.wild)
+            self._wild_rx = re.compile(f"(?:{alts})")
+        screen = self._wild_rx.search
         for h, word in p.strings.items():
             if h in self._wild_cache:
                 continue
             found = []
-            for code, pattern, mode, stem in self.wild:
-                if (mode == "prefix" and word.startswith(stem)  # glob: '*' is zero or more characters
-                        or mode == "suffix" and word.endswith(stem)
-                        or mode == "in" and stem in word):
-                    found.append((code, pattern))
+            if screen(word):
+                for code, pattern, mode, stem in self.wild:
+                    if (mode == "prefix" and word.startswith(stem)  # glob: '*' is zero or more characters
+                            or mode == "suffix" and word.endswith(stem)
+                            or mode == "in" and stem in word):
+                        found.append((code, pattern))
             self._wild_cache[h] = found
         return {h: v for h, v in self._wild_cache.items() if v}
 
@@ -277,7 +283,7 @@ def _negated(p: Parsed, vocab: "_Vocab", starts: np.ndarray, ends: np.ndarray) -
 
 
 def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> list[_Hit]:
-    vocab = _Vocab(p)
+    vocab = p.derived("vocab", _Vocab)
     raw = compiled.include.hits(p, vocab) + _regex_hits(compiled, p, texts)
     if not raw:
         return []
@@ -336,7 +342,7 @@ def tag_texts(
     pipeline = f"{p.pipeline['pipeline']} {p.pipeline['pipeline_version']}"
     if not hits:
         return pd.DataFrame(columns=columns)
-    sid_array = p.sentence_ids()
+    sid_array = p.derived("sentence_ids", Parsed.sentence_ids)
     sentence_bounds = _sentence_bounds(sid_array)
     # Plain lists: indexing numpy arrays one element at a time is slow in this loop.
     sid, tok_start, tok_end, doc_start = (sid_array.tolist(), p.start.tolist(), p.end.tolist(),

@@ -146,6 +146,7 @@ def test_damaged_cache_file_is_parsed_again(counting):
     for path in cache_dir().rglob("*.pkl"):
         path.write_bytes(b"not a pickle")
     features._MEMORY.clear()  # a new process: only the damaged file is left
+    features._RESULTS.clear()
     out = parse(["Kapotte cache."], nlp)
     assert counter.calls == 2 and out.n_docs == 1
 
@@ -168,11 +169,13 @@ def test_features_keep_order_when_groups_interleave(counting):
 
 def test_memory_keeps_recent_groups_in_process(counting):
     nlp, counter = counting
-    parse(["In het geheugen."], nlp)
+    first = parse(["In het geheugen."], nlp)
     for path in cache_dir().rglob("*.pkl"):
         path.unlink()
+    assert parse(["In het geheugen."], nlp) is first  # the whole result, from this process's memory
+    features._RESULTS.clear()
     parse(["In het geheugen."], nlp)
-    assert counter.calls == 1  # served from this process's memory, no file needed
+    assert counter.calls == 1  # the group, from this process's memory; no file needed
     small = features._Memory(max_tokens=5)
     a, b = parse(["een twee drie"], nlp), parse(["vier vijf zes"], nlp)
     small.put("a", a)
