@@ -18,6 +18,8 @@ setup: $(STAMP)  ## create .venv and install the project
 analysis: setup  ## the main job, on the bundled demo corpus
 	$(BIN)/mjs validate corpus
 	$(BIN)/mjs segments corpus --output reports/segments.csv
+	$(BIN)/mjs tag corpus --output reports/tags.csv
+	$(BIN)/mjs agreement corpus/coding/coder_a.csv corpus/coding/coder_b.csv --tagger --format csv --output reports/agreement.csv
 
 test: setup  ## the whole test suite
 	$(BIN)/python -m pytest -q
@@ -28,8 +30,10 @@ lab: setup  ## JupyterLab on the notebooks
 model: setup  ## download a trained Dutch spaCy pipeline (needs internet)
 	$(BIN)/python -m spacy download nl_core_news_md
 
-bench: setup  ## reading-throughput benchmark (figures go into the README by hand)
+bench: setup  ## the benchmarks (figures go into the README by hand)
 	$(BIN)/python benchmarks/bench_readers.py
+	$(BIN)/python benchmarks/bench_tagging.py
+	$(BIN)/python benchmarks/bench_quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

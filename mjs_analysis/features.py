@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-from spacy.attrs import IS_SPACE, LEMMA, LOWER, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, SENT_START
 from spacy.language import Language
 
 from .nlp import pipeline_info
@@ -118,14 +118,14 @@ class Parsed:
 
 
 def _from_docs(docs: list, nlp: Language) -> Parsed:
-    arrays = [d.to_array([LOWER, LEMMA, SENT_START, IS_SPACE]) for d in docs]
+    attrs = [LOWER, LEMMA, SENT_START, IS_SPACE, IDX, LENGTH]
     lengths = np.array([len(d) for d in docs], dtype=np.int64)
-    if arrays and lengths.sum():
-        arr = np.concatenate([a.reshape(-1, 4) for a in arrays])
+    if docs and lengths.sum():
+        arr = np.concatenate([d.to_array(attrs).reshape(-1, len(attrs)) for d in docs])
     else:
-        arr = np.zeros((0, 4), dtype=np.uint64)
-    starts = np.fromiter((t.idx for d in docs for t in d), dtype=np.int32, count=int(lengths.sum()))
-    ends = starts + np.fromiter((len(t) for d in docs for t in d), dtype=np.int32, count=int(lengths.sum()))
+        arr = np.zeros((0, len(attrs)), dtype=np.uint64)
+    starts = arr[:, 4].astype(np.int32)
+    ends = starts + arr[:, 5].astype(np.int32)
     strings_ = nlp.vocab.strings
     lower = arr[:, 0].astype(np.uint64)
     lemma_raw = arr[:, 1].astype(np.uint64)
