@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 import yaml
 

@@ -209,3 +209,16 @@ def test_fast_regex_finds_what_re_finds(pattern):
     expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
     assert [m.span() for m in _FastRegex(pattern).finditer(text)] == expected
     assert [m.span() for m in _FastRegex(pattern).finditer(text, text.lower())] == expected
+
+
+def test_english_turns_use_the_english_pipeline(tmp_path):
+    path = tmp_path / "en.yml"
+    path.write_text("codes:\n  - id: trust\n    label: {nl: Vertrouwen, en: Trust}\n"
+                    "    rules: {terms: [trust], on_negation: distrust}\n"
+                    "  - id: distrust\n    label: {nl: Wantrouwen, en: Distrust}\n    rules: {terms: [distrust]}\n",
+                    encoding="utf-8")
+    seg = segments().assign(language=["nl", "nl", "nl", "en"],
+                            text=["x", "Ik heb geen vertrouwen.", "y", "We never trusted the council."])
+    tags = tag(seg, Codebook.load(path))
+    assert tags[["transcript_id", "code"]].values.tolist() == [["t2", "distrust"]]
+    assert tags["pipeline"].iloc[0].startswith("en_blank_lookups")
