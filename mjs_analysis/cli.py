@@ -103,7 +103,10 @@ def _cmd_agreement(args) -> int:
         shown = table.copy()
         for col in ("alpha", "kappa", "precision", "recall", "f1"):
             shown[col] = shown[col].map(lambda v: "" if v != v else f"{v:.2f}")
-        print(shown.to_string(index=False))
+        if args.output:
+            Path(args.output).write_text(shown.to_string(index=False) + "\n", encoding="utf-8")
+        else:
+            print(shown.to_string(index=False))
     else:
         _write_table(table, args.format, args.output)
     return 0
@@ -120,6 +123,20 @@ def _cmd_cache(args) -> int:
     return 0
 
 
+def _paths(p) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or folders")
+
+
+def _output(p, choices=("csv", "jsonl")) -> None:
+    p.add_argument("--format", choices=list(choices), default=choices[0], help=f"output format (default {choices[0]})")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def _codebook(p) -> None:
+    p.add_argument("--codebook", default="corpus/codebook.yml", help="codebook YAML (default corpus/codebook.yml)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mjs",
@@ -132,28 +149,25 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Check transcript files and folders. Prints one line per "
                        "problem as path[:line]: message. Exit status 1 if there are errors, "
                        "0 if there are only warnings.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or folders")
+    _paths(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("segments", help="the table of speaker turns (one row per turn)",
                        description="Write the segment table: one row per speaker turn with its "
                        "offsets, line, timestamp and the transcript's metadata.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or folders")
-    p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="output format (default csv)")
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    _paths(p)
+    _output(p)
     p.set_defaults(func=_cmd_segments)
 
     p = sub.add_parser("tag", help="code respondent turns with the codebook (one row per turn and code)",
                        description="Code turns with the codebook's rules. Each row says which code, the "
                        "evidence sentence (offsets into the transcript text), the matched words, the rule "
                        "that fired, whether a negation was involved, and the spaCy pipeline that ran.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or folders")
-    p.add_argument("--codebook", default="corpus/codebook.yml", help="codebook YAML (default corpus/codebook.yml)")
+    _paths(p)
+    _codebook(p)
+    _output(p)
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn", help="one row per turn (default) or per sentence")
     p.add_argument("--all-speakers", action="store_true", help="also code interviewer turns")
-    p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="output format (default csv)")
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
     p.add_argument("--processes", type=int, default=1, metavar="N", help="processes for spaCy (default 1)")
     p.set_defaults(func=_cmd_tag)
 
@@ -164,10 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("codings", nargs="+", metavar="CODINGS", help="coding CSV files")
     p.add_argument("--tagger", action="store_true", help="add the rule tagger as a coder")
     p.add_argument("--corpus", default="corpus", help="the transcripts the codings refer to (default corpus)")
-    p.add_argument("--codebook", default="corpus/codebook.yml", help="codebook YAML (default corpus/codebook.yml)")
-    p.add_argument("--format", choices=["table", "csv", "jsonl"], default="table", help="output format (default table)")
-    p.add_argument("--output", "-o", metavar="FILE", help="with csv/jsonl: write to FILE")
-    p.add_argument("--no-cache", action="store_true", help="do not use the parsed-text cache")
+    _codebook(p)
+    _output(p, ("table", "csv", "jsonl"))
     p.set_defaults(func=_cmd_agreement)
 
     p = sub.add_parser("cache", help="the parsed-text cache: where it is, or clear it",
