@@ -101,7 +101,7 @@ class Parsed:
             empty = np.zeros(0, dtype=np.uint64)
             return cls(empty, empty, *(np.zeros(0, dtype=np.int32),) * 2, *(np.zeros(0, dtype=bool),) * 2,
                        np.zeros(1, dtype=np.int64), {}, pipeline)
-        offsets, total, starts = [], 0, []
+        total, starts = 0, []
         for p in parts:
             starts.append(p.doc_start[:-1] + total)
             total += len(p.lower)
