@@ -108,9 +108,10 @@ def get_nlp(language: str = "nl") -> Language:
             if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
                 nlp.add_pipe("sentencizer")
             return nlp
+    how = "`make model`" if language == "nl" else f"`python -m spacy download {TRAINED_PIPELINES[language][1]}`"
     warnings.warn(
         f"No trained spaCy pipeline for '{language}' is installed; using spacy.blank('{language}') with "
-        f"lookup lemmas (run `make model` for {TRAINED_PIPELINES[language][1]}).",
+        f"lookup lemmas (with internet, {how} installs {TRAINED_PIPELINES[language][1]}).",
         PipelineWarning, stacklevel=2)
     return _blank(language)
 
