@@ -1,4 +1,4 @@
-"""The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``cache clear``.
+"""The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``topics``, ``cache``.
 
 Bad input never produces a traceback: every problem is one line ``path[:line]: message`` on stderr
 (``validate`` prints them on stdout, as they are its output), and the exit status says whether
@@ -112,6 +112,41 @@ def _cmd_agreement(args) -> int:
     return 0
 
 
+def _cmd_topics(args) -> int:
+    import json
+
+    from .topics import fit_topics, make_documents
+
+    corpus = load_corpus(args.paths)
+    _print_problems(corpus.problems, sys.stderr)
+    k = args.k if args.k == "auto" else _int_or_fail(args.k, "--k")
+    docs, meta = make_documents(corpus.segments, unit=args.unit, cache=not args.no_cache)
+    model = fit_topics(docs, meta, k=k, method=args.method, seed=args.seed)
+    if args.format == "json":
+        text = json.dumps(model.to_dict(), ensure_ascii=False, indent=2)
+        if args.output:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+    else:
+        table = model.topics()
+        table["terms"] = table["terms"].map(" ".join)
+        table["weights"] = table["weights"].map(lambda w: " ".join(f"{x:.4f}" for x in w))
+        _write_table(table, "csv", args.output)
+    if model.selection is not None:
+        print(f"k chosen by coherence and stability: {model.k} "
+              f"(curve: {', '.join(f'{r.k}:{r.score:.2f}' for r in model.selection.itertuples())})", file=sys.stderr)
+    return 1 if corpus.errors else 0
+
+
+def _int_or_fail(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise MjsError(f"{name} must be a whole number or 'auto'; got {value!r}") from None
+
+
 def _cmd_cache(args) -> int:
     from .features import cache_dir, clear_cache
 
@@ -181,6 +216,20 @@ def build_parser() -> argparse.ArgumentParser:
     _codebook(p)
     _output(p, ("table", "csv", "jsonl"))
     p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser("topics", help="topic model of respondent turns (k by coherence and stability)",
+                       description="Fit a topic model (NMF on tf-idf, or LDA) on the content lemmas of "
+                       "respondent turns, chunks or transcripts. With --k auto, k is chosen by NPMI coherence "
+                       "and stability across seeds. JSON output: method, k, seed, npmi, diversity, stability, "
+                       "topics (id, label, terms, weights).")
+    _paths(p)
+    p.add_argument("--k", default="8", help="number of topics, or 'auto' (default 8)")
+    p.add_argument("--method", choices=["nmf", "lda"], default="nmf", help="model (default nmf)")
+    p.add_argument("--unit", choices=["turn", "chunk", "transcript"], default="turn", help="document unit (default turn)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _output(p, ("json", "csv"))
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
+    p.set_defaults(func=_cmd_topics)
 
     p = sub.add_parser("cache", help="the parsed-text cache: where it is, or clear it",
                        description="Parsed texts are cached outside the repository (MJS_CACHE_DIR overrides "
