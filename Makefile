@@ -34,6 +34,8 @@ bench: setup  ## the benchmarks (figures go into the README by hand)
 	$(BIN)/python benchmarks/bench_readers.py
 	$(BIN)/python benchmarks/bench_tagging.py
 	$(BIN)/python benchmarks/bench_quality.py
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench_topics.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
