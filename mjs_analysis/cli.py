@@ -122,6 +122,8 @@ def _cmd_topics(args) -> int:
     k = args.k if args.k == "auto" else _int_or_fail(args.k, "--k")
     docs, meta = make_documents(corpus.segments, unit=args.unit, cache=not args.no_cache)
     model = fit_topics(docs, meta, k=k, method=args.method, seed=args.seed)
+    if args.labels:
+        model.rename(args.labels)
     if args.format == "json":
         text = json.dumps(model.to_dict(), ensure_ascii=False, indent=2)
         if args.output:
@@ -227,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["nmf", "lda"], default="nmf", help="model (default nmf)")
     p.add_argument("--unit", choices=["turn", "chunk", "transcript"], default="turn", help="document unit (default turn)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--labels", metavar="FILE", help="YAML file with 'id: label' lines naming the topics")
     _output(p, ("json", "csv"))
     p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
     p.set_defaults(func=_cmd_topics)

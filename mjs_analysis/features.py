@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, POS, SENT_START
 from spacy.language import Language
 
 from .nlp import pipeline_info
@@ -74,6 +74,7 @@ class Parsed:
     doc_start: np.ndarray
     strings: dict
     pipeline: dict
+    pos: np.ndarray | None = None  # spaCy's universal POS ids, all 0 when the pipeline has no tagger
 
     def derived(self, name: str, make):
         """A value computed from these arrays once and kept (the arrays are never changed in place)."""
@@ -100,7 +101,7 @@ class Parsed:
         if not parts:
             empty = np.zeros(0, dtype=np.uint64)
             return cls(empty, empty, *(np.zeros(0, dtype=np.int32),) * 2, *(np.zeros(0, dtype=bool),) * 2,
-                       np.zeros(1, dtype=np.int64), {}, pipeline)
+                       np.zeros(1, dtype=np.int64), {}, pipeline, empty)
         total, starts = 0, []
         for p in parts:
             starts.append(p.doc_start[:-1] + total)
@@ -114,11 +115,13 @@ class Parsed:
             np.concatenate([p.sent_start for p in parts]), np.concatenate([p.space for p in parts]),
             np.concatenate(starts + [np.array([total], dtype=np.int64)]).astype(np.int64),
             strings, pipeline,
+            np.concatenate([p.pos if p.pos is not None else np.zeros(len(p.lower), dtype=np.uint64)
+                            for p in parts]),
         )
 
 
 def _from_docs(docs: list, nlp: Language) -> Parsed:
-    attrs = [LOWER, LEMMA, SENT_START, IS_SPACE, IDX, LENGTH]
+    attrs = [LOWER, LEMMA, SENT_START, IS_SPACE, IDX, LENGTH, POS]
     lengths = np.array([len(d) for d in docs], dtype=np.int64)
     if docs and lengths.sum():
         arr = np.concatenate([d.to_array(attrs).reshape(-1, len(attrs)) for d in docs])
@@ -136,8 +139,9 @@ def _from_docs(docs: list, nlp: Language) -> Parsed:
     lemma = np.where(lemma == 0, lower, lemma)  # no lemma (pipeline without lemmatizer): use the form
     strings = {int(h): strings_[int(h)] for h in np.unique(np.concatenate([lower, lemma])) if h}
     sent = arr[:, 2].astype(np.int64) == 1
+    pos = arr[:, 6].astype(np.uint64)  # universal POS ids (0 without a tagger)
     return Parsed(lower, lemma, starts, ends, sent, arr[:, 3].astype(bool),
-                  np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), strings, pipeline_info(nlp))
+                  np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), strings, pipeline_info(nlp), pos)
 
 
 def _key(texts: Sequence[str], pipeline: dict) -> str:
@@ -147,7 +151,7 @@ def _key(texts: Sequence[str], pipeline: dict) -> str:
     return digest.hexdigest()
 
 
-_FORMAT = 1  # bump when the stored fields change
+_FORMAT = 2  # bump when the stored fields change
 
 
 def _save(path: Path, p: Parsed) -> None:
@@ -157,7 +161,7 @@ def _save(path: Path, p: Parsed) -> None:
     # and the warm cache must be cheap to read. Only this process's own cache folder is ever read.
     with open(tmp, "wb") as fh:
         pickle.dump((_FORMAT, p.lower, p.lemma, p.start, p.end, p.sent_start, p.space, p.doc_start,
-                     p.strings), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                     p.strings, p.pos), fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)  # atomic: a parallel run never reads half a file
 
 
@@ -169,9 +173,9 @@ def _load(path: Path, pipeline: dict) -> Parsed | None:
         return None
     except Exception:  # damaged or from another version: parse again
         return None
-    if not isinstance(data, tuple) or len(data) != 9 or data[0] != _FORMAT:
+    if not isinstance(data, tuple) or len(data) != 10 or data[0] != _FORMAT:
         return None
-    return Parsed(*data[1:], pipeline)
+    return Parsed(*data[1:9], pipeline, data[9])
 
 
 class _Memory:
@@ -284,4 +288,4 @@ def _reorder(p: Parsed, doc_order: np.ndarray) -> Parsed:
     lengths = np.array([len(s) for s in spans], dtype=np.int64)
     return Parsed(p.lower[take], p.lemma[take], p.start[take], p.end[take], p.sent_start[take],
                   p.space[take], np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-                  p.strings, p.pipeline)
+                  p.strings, p.pipeline, None if p.pos is None else p.pos[take])

@@ -23,6 +23,7 @@ import math
 from importlib import resources
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -64,19 +65,28 @@ def topic_stopwords(language: str = "nl") -> frozenset[str]:
                      | {f for f in fillers(language) if " " not in f})
 
 
+CONTENT_POS = ("NOUN", "PROPN", "ADJ", "VERB")
+
+
 def content_lemmas(texts: Sequence[str], *, language: str = "nl", cache: bool = True,
-                   groups=None) -> list[list[str]]:
+                   groups=None, nlp=None) -> list[list[str]]:
     """Each text as its content lemmas: lower-case, alphabetic, 3+ letters, no stop words or fillers.
 
-    Transcription marks such as ``[lacht]`` are removed first: they are not spoken words.
+    Transcription marks such as ``[lacht]`` are removed first: they are not spoken words. With a
+    pipeline that tags parts of speech (a trained one), only nouns, proper nouns, adjectives and verbs
+    are kept; the blank fallback has no tags, so there the stop-word lists do that work.
     """
-    nlp = get_nlp(language)
+    from spacy.symbols import IDS
+
+    nlp = nlp if nlp is not None else get_nlp(language)
     texts = [_ANNOTATION.sub(" ", t) for t in texts]
     p = parse(texts, nlp, groups=groups, cache=cache)
     stop = topic_stopwords(language)
     uniq, inverse = np.unique(p.lemma, return_inverse=True)
     keep_word = np.array([_is_content(p.strings.get(int(h), ""), stop) for h in uniq], dtype=bool)
     keep = keep_word[inverse] if len(uniq) else np.zeros(0, dtype=bool)
+    if p.pos is not None and p.pos.any():
+        keep &= np.isin(p.pos, [IDS[tag] for tag in CONTENT_POS])
     words = [p.strings.get(int(h), "") for h in uniq]
     out = []
     for d in range(p.n_docs):
@@ -235,6 +245,23 @@ class TopicModel:
     def top_terms(self) -> list[list[str]]:
         components = self.pipeline.named_steps["model"].components_
         return [[self.terms_[i] for i in idx] for idx in _top(components, self.n_top)]
+
+    def rename(self, labels) -> "TopicModel":
+        """Give topics readable names: a dict {id: label} or a YAML file with ``id: label`` lines."""
+        if not isinstance(labels, dict):
+            import yaml
+
+            try:
+                labels = yaml.safe_load(Path(labels).read_text(encoding="utf-8")) or {}
+            except (OSError, yaml.YAMLError) as exc:
+                raise TopicError(f"{labels}: cannot read topic labels: {exc}") from None
+            if not isinstance(labels, dict):
+                raise TopicError(f"topic labels must be 'id: label' lines; got {type(labels).__name__}")
+        unknown = [t for t in labels if not (isinstance(t, int) and 0 <= t < self.k)]
+        if unknown:
+            raise TopicError(f"topic labels name topics that do not exist: {unknown} (ids are 0..{self.k - 1})")
+        self.labels = {**self.labels, **{int(t): str(v) for t, v in labels.items()}}
+        return self
 
     def topics(self) -> pd.DataFrame:
         """One row per topic: id, label (top three terms unless renamed), terms, weights, npmi."""

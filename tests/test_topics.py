@@ -138,3 +138,29 @@ def test_figures(tmp_path):
         assert (tmp_path / f"f{i}.png").stat().st_size > 1000
     assert figures[1].axes[0].get_xlabel() == "aantal topics (k)"
     assert figures[2].axes[0].get_title() == "Topics per buurt"
+
+
+def test_rename_topics_from_yaml(tmp_path):
+    model = fit_topics(planted(3, n_docs=60), k=3)
+    path = tmp_path / "labels.yml"
+    path.write_text("0: Geld en subsidie\n2: Samenwerken\n", encoding="utf-8")
+    labels = model.rename(path).topics().label.tolist()
+    assert labels[0] == "Geld en subsidie" and labels[2] == "Samenwerken" and " / " in labels[1]
+    with pytest.raises(TopicError, match="do not exist: \\[7\\]"):
+        model.rename({7: "x"})
+
+
+def test_only_content_parts_of_speech_with_a_tagging_pipeline():
+    import spacy
+
+    from mjs_analysis.topics import content_lemmas
+
+    nlp = spacy.blank("nl")
+    ruler = nlp.add_pipe("attribute_ruler")
+    nlp.initialize()  # (initialize would drop patterns added before it)
+    ruler.add([[{"LOWER": "subsidie"}]], {"POS": "NOUN"})
+    ruler.add([[{"LOWER": "snel"}]], {"POS": "ADV"})
+    ruler.add([[{"LOWER": "kwam"}]], {"POS": "VERB"})
+    nlp.meta["name"] = "test_tagged"
+    assert content_lemmas(["De subsidie kwam snel"], nlp=nlp, cache=False) == [["subsidie"]]
+    # "kwam" is a verb, but it is on the list of general spoken words; "snel" is an adverb
