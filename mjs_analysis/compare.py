@@ -1,0 +1,257 @@
+"""Comparing neighbourhoods and roles: code frequencies with intervals, tests that know when there is too
+little data, distinctive words, code co-occurrence, key quotes, and the corpus's answer key.
+
+Every function takes and returns tidy pandas tables. Counts are summed per group first and normalised
+afterwards (a share of respondent turns, a rate per 1,000 words), never averaged from per-transcript
+rates. The unit is the respondent turn: ``units`` is the segment table restricted to the turns that were
+coded (``segments[segments.speaker_role != "interviewer"]``), and ``tags`` is the output of
+:func:`mjs_analysis.tag` (or a manual coding with ``transcript_id, turn, code``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = ["code_frequencies", "code_association", "distinctive_words", "code_cooccurrence", "key_quotes",
+           "check_contrasts"]
+
+
+def _presence(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Units × codes, 0/1, in the order of ``units``."""
+    key = pd.MultiIndex.from_frame(units[["transcript_id", "turn"]])
+    present = tags[tags["code"].isin(codes)][["transcript_id", "turn", "code"]].drop_duplicates()
+    flags = pd.crosstab([present["transcript_id"], present["turn"]], present["code"]).clip(upper=1)
+    return flags.reindex(index=key, columns=list(codes), fill_value=0).fillna(0).astype(int)
+
+
+def code_frequencies(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str], by: str = "neighbourhood",
+                     confidence: float = 0.95) -> pd.DataFrame:
+    """How often each code occurs per group.
+
+    Returns one row per (group, code), every code included even when it never occurs: ``n_units``
+    (respondent turns in the group), ``count`` (turns with the code), ``share`` with a Wilson interval
+    (``share_low``, ``share_high``), ``words`` (words in the group's turns), ``hits`` (rule hits, when
+    ``tags`` has ``n_hits``) and ``rate_per_1000`` (hits per 1,000 words).
+    """
+    flags = _presence(tags, units, codes)
+    groups = units[by].to_numpy()
+    words = units["n_words"].to_numpy() if "n_words" in units else units["text"].str.split().str.len().to_numpy()
+    hits = tags.groupby(["transcript_id", "turn", "code"])["n_hits"].sum() if "n_hits" in tags else None
+    rows = []
+    for group in pd.unique(groups):
+        mask = groups == group
+        n = int(mask.sum())
+        n_words = int(words[mask].sum())
+        keys = set(zip(units["transcript_id"].to_numpy()[mask], units["turn"].to_numpy()[mask]))
+        for code in codes:
+            count = int(flags[code].to_numpy()[mask].sum())
+            if n:
+                ci = stats.binomtest(count, n).proportion_ci(confidence_level=confidence, method="wilson")
+                low, high = ci.low, ci.high
+            else:
+                low = high = float("nan")
+            if hits is not None:
+                part = hits.xs(code, level="code") if code in hits.index.get_level_values("code") else pd.Series(dtype=float)
+                n_hits = int(sum(v for k, v in part.items() if k in keys))
+            else:
+                n_hits = count
+            rows.append({by: group, "code": code, "n_units": n, "count": count,
+                         "share": count / n if n else float("nan"), "share_low": low, "share_high": high,
+                         "words": n_words, "hits": n_hits,
+                         "rate_per_1000": 1000 * n_hits / n_words if n_words else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def code_association(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str], by: str = "neighbourhood",
+                     min_units: int = 20, n_permutations: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Does a code's share differ between groups? One row per code.
+
+    Groups with fewer than ``min_units`` turns are left out of the test (and named in ``note``); with fewer
+    than two groups left the result is ``"too little data"``, not a p-value. When every expected cell
+    count is at least 5 the test is Pearson's chi-square, otherwise a permutation test of the same
+    statistic (``n_permutations`` shuffles of the group labels, seeded). ``p_adjusted`` applies the
+    Benjamini–Hochberg correction over the codes tested; ``cramers_v`` is the effect size; ``over`` and
+    ``under`` name the groups with the largest positive and negative standardised residuals.
+    """
+    flags = _presence(tags, units, codes)
+    groups = units[by].to_numpy()
+    sizes = pd.Series(groups).value_counts()
+    small = sorted(sizes[sizes < min_units].index.tolist())
+    keep = ~np.isin(groups, small)
+    kept_groups = groups[keep]
+    labels = sorted(pd.unique(kept_groups))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for code in codes:
+        y = flags[code].to_numpy()[keep]
+        note = f"left out (fewer than {min_units} turns): {', '.join(map(str, small))}" if small else ""
+        row = {"code": code, "test": "too little data", "statistic": np.nan, "p_value": np.nan,
+               "cramers_v": np.nan, "over": None, "under": None, "n_units": int(keep.sum()), "note": note}
+        if len(labels) >= 2 and 0 < y.sum() < len(y):
+            table = pd.crosstab(kept_groups, y).reindex(index=labels, columns=[0, 1], fill_value=0).to_numpy()
+            chi2, p, dof, expected = stats.chi2_contingency(table, correction=False)
+            if (expected < 5).any():
+                observed = chi2
+                codes_ix = np.searchsorted(labels, kept_groups)
+                count = 0
+                for _ in range(n_permutations):
+                    perm = rng.permutation(y)
+                    t = np.zeros((len(labels), 2))
+                    np.add.at(t, (codes_ix, perm), 1)
+                    count += stats.chi2_contingency(t, correction=False)[0] >= observed - 1e-12
+                p, test = (count + 1) / (n_permutations + 1), "permutation"
+            else:
+                test = "chi-square"
+            resid = (table[:, 1] - expected[:, 1]) / np.sqrt(expected[:, 1] * (1 - expected[:, 1] / table.sum(axis=1)))
+            row.update(test=test, statistic=chi2, p_value=p,
+                       cramers_v=float(np.sqrt(chi2 / (len(y) * (min(table.shape) - 1)))),
+                       over=labels[int(np.argmax(resid))], under=labels[int(np.argmin(resid))])
+        elif len(labels) >= 2:
+            row.update(note=(note + "; " if note else "") + "the code occurs in none or all of the turns")
+            row["test"] = "no variation"
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    tested = out["p_value"].notna()
+    out["p_adjusted"] = np.nan
+    if tested.any():
+        out.loc[tested, "p_adjusted"] = stats.false_discovery_control(out.loc[tested, "p_value"], method="bh")
+    return out[["code", "test", "statistic", "p_value", "p_adjusted", "cramers_v", "over", "under", "n_units", "note"]]
+
+
+def distinctive_words(documents: Sequence[Sequence[str]], groups: Sequence, *, min_count: int = 5,
+                      prior_scale: float = 1.0, top: int | None = 20) -> pd.DataFrame:
+    """Words that set a group apart: weighted log-odds with an informative Dirichlet prior.
+
+    Monroe, Colaresi & Quinn (2008), each group against all other groups together, with the prior taken
+    from the whole corpus (``alpha_w = prior_scale * count_w``). For word w, group i and the rest j::
+
+        delta_w = ln((y_wi + a_w) / (n_i + a_0 - y_wi - a_w)) - ln((y_wj + a_w) / (n_j + a_0 - y_wj - a_w))
+        z_w = delta_w / sqrt(1 / (y_wi + a_w) + 1 / (y_wj + a_w))
+
+    Parameters
+    ----------
+    documents : list of list of str
+        Tokens (e.g. content lemmas from :func:`mjs_analysis.topics.make_documents`).
+    groups : sequence
+        The group of each document.
+    min_count : int, default 5
+        Words rarer than this in the whole corpus are left out.
+    top : int or None, default 20
+        Keep the ``top`` words with the highest z per group (None: all).
+
+    Returns
+    -------
+    DataFrame with ``group, word, count, count_rest, log_odds, z``, sorted by group and descending z.
+    """
+    per_group: dict = {}
+    for doc, group in zip(documents, groups):
+        per_group.setdefault(group, Counter()).update(doc)
+    total = Counter()
+    for counts in per_group.values():
+        total.update(counts)
+    vocab = [w for w, c in total.items() if c >= min_count]
+    if not vocab:
+        return pd.DataFrame(columns=["group", "word", "count", "count_rest", "log_odds", "z"])
+    y_all = np.array([total[w] for w in vocab], dtype=float)
+    alpha = prior_scale * y_all
+    alpha0, n_all = alpha.sum(), sum(total.values())
+    rows = []
+    for group, counts in per_group.items():
+        yi = np.array([counts[w] for w in vocab], dtype=float)
+        yj = y_all - yi
+        ni = sum(counts.values())
+        nj = n_all - ni
+        delta = (np.log((yi + alpha) / (ni + alpha0 - yi - alpha))
+                 - np.log((yj + alpha) / (nj + alpha0 - yj - alpha)))
+        z = delta / np.sqrt(1 / (yi + alpha) + 1 / (yj + alpha))
+        frame = pd.DataFrame({"group": group, "word": vocab, "count": yi.astype(int), "count_rest": yj.astype(int),
+                              "log_odds": delta, "z": z}).sort_values("z", ascending=False)
+        rows.append(frame.head(top) if top else frame)
+    return pd.concat(rows, ignore_index=True)
+
+
+def code_cooccurrence(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Codes that occur together in the same turn: counts, Jaccard and lift, one row per pair of codes."""
+    flags = _presence(tags, units, codes).to_numpy()
+    n = len(flags)
+    both = flags.T @ flags
+    single = flags.sum(axis=0)
+    rows = []
+    for i, a in enumerate(codes):
+        for j in range(i + 1, len(codes)):
+            union = single[i] + single[j] - both[i, j]
+            expected = single[i] * single[j] / n if n else 0
+            rows.append({"code_a": a, "code_b": codes[j], "n_a": int(single[i]), "n_b": int(single[j]),
+                         "n_both": int(both[i, j]), "jaccard": both[i, j] / union if union else float("nan"),
+                         "lift": both[i, j] / expected if expected else float("nan")})
+    return pd.DataFrame(rows).sort_values(["n_both", "jaccard"], ascending=False, ignore_index=True)
+
+
+def key_quotes(tags: pd.DataFrame, units: pd.DataFrame, by: str = "neighbourhood", n: int = 3,
+               codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The strongest quotes per group and code, traceable to transcript, speaker, turn and timestamp.
+
+    Ranked by the number of rule hits in the turn (most evidence first), then by shorter evidence.
+    """
+    cols = [c for c in ("transcript_id", "turn", "speaker", "stakeholder", "timestamp", "text", by) if c in units]
+    merged = tags.merge(units[cols].drop_duplicates(["transcript_id", "turn"]), on=["transcript_id", "turn"])
+    if codes is not None:
+        merged = merged[merged["code"].isin(codes)]
+    if "n_hits" not in merged:
+        merged["n_hits"] = 1
+    if "evidence" not in merged:
+        merged["evidence"] = merged["text"]
+    merged = merged.assign(_len=merged["evidence"].str.len()).sort_values(
+        [by, "code", "n_hits", "_len"], ascending=[True, True, False, True])
+    merged["rank"] = merged.groupby([by, "code"]).cumcount() + 1
+    keep = [by, "code", "rank"] + [c for c in ("transcript_id", "turn", "speaker", "stakeholder", "timestamp",
+                                               "evidence", "text", "n_hits") if c in merged]
+    return merged[merged["rank"] <= n][keep].reset_index(drop=True)
+
+
+def check_contrasts(design, tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """Check an answer key (``corpus/design.yml``, or its ``contrasts`` list) against coded turns.
+
+    Returns one row per contrast: ``id``, ``type``, ``holds`` (bool), ``detail`` (the shares compared) and
+    the ``statement``.
+    """
+    if isinstance(design, (str, Path)):
+        import yaml
+
+        design = yaml.safe_load(Path(design).read_text(encoding="utf-8"))["contrasts"]
+    shares = {by: code_frequencies(tags, units, codes, by=by).set_index([by, "code"])["share"]
+              for by in {c["group_by"] for c in design}}
+    rows = []
+    for c in design:
+        share = shares[c["group_by"]]
+        kind = c["type"]
+        if kind == "highest_share":
+            row = share.xs(c["code"], level="code")
+            best = row.idxmax()
+            holds = best == c["expect"] and (row.drop(best) < row[best]).all()
+            detail = f"{c['expect']} {row.get(c['expect'], float('nan')):.3f}; highest other " \
+                     f"{row.drop(c['expect'], errors='ignore').max():.3f}"
+        elif kind == "code_greater":
+            a, b = share[(c["group"], c["code"])], share[(c["group"], c["than"])]
+            holds, detail = a > b, f"{c['code']} {a:.3f} vs {c['than']} {b:.3f}"
+        elif kind == "group_greater":
+            flags = _presence(tags, units, [c["code"]])[c["code"]].to_numpy()
+            col = units[c["group_by"]].to_numpy()
+            a = flags[np.isin(col, c["groups"])].mean()
+            b = flags[np.isin(col, c["than"])].mean()
+            holds, detail = a > b, f"{'+'.join(c['groups'])} {a:.3f} vs {'+'.join(c['than'])} {b:.3f}"
+        elif kind == "present_everywhere":
+            lows = {code: share.xs(code, level="code").min() for code in c["codes"]}
+            holds = all(v >= c["min_share"] for v in lows.values())
+            detail = ", ".join(f"{code} min {v:.3f}" for code, v in lows.items())
+        else:
+            raise ValueError(f"unknown contrast type {kind!r} in {c.get('id')}")
+        rows.append({"id": c.get("id"), "type": kind, "holds": bool(holds), "detail": detail,
+                     "statement": c.get("statement", "")})
+    return pd.DataFrame(rows)
