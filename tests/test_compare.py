@@ -114,3 +114,24 @@ def test_check_contrasts():
     out = check_contrasts(design, tags, units, CODES).set_index("id")
     assert out["holds"].to_dict() == {"X1": True, "X2": False, "X3": True, "X4": True, "X5": True}
     assert "A 0.750" in out.loc["X1", "detail"]
+
+
+def test_known_answer_contrasts_of_the_demo_corpus():
+    """The analysis recovers every contrast the demo corpus was written to contain (corpus/design.yml)."""
+    import warnings
+
+    from mjs_analysis import MjsWarning, load_corpus
+    from mjs_analysis.codebook import Codebook
+    from mjs_analysis.tagging import tag
+
+    from .conftest import CORPUS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MjsWarning)
+        segments = load_corpus(CORPUS).segments
+        units = segments[segments.speaker_role == "respondent"]
+        codebook = Codebook.load(CORPUS / "codebook.yml")
+        result = check_contrasts(CORPUS / "design.yml", tag(units, codebook), units, codebook.ids)
+    failed = result[~result.holds]
+    assert failed.empty, failed[["id", "detail", "statement"]].to_string()
+    assert len(result) == 18
