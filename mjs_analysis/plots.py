@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-__all__ = ["topic_terms", "k_selection", "prevalence_heatmap", "STYLE"]
+__all__ = ["topic_terms", "k_selection", "prevalence_heatmap", "code_heatmap", "code_bars", "role_contrast",
+           "cooccurrence_network", "distinctive_words_chart", "STYLE"]
 
 STYLE = {"figure.dpi": 110, "axes.spines.top": False, "axes.spines.right": False, "font.size": 9,
          "axes.titlesize": 10, "axes.titleweight": "bold"}
@@ -65,5 +66,112 @@ def prevalence_heatmap(prevalence: pd.DataFrame, by: str = "neighbourhood", labe
                     color="white" if value > table.to_numpy().max() * 0.6 else "black")
         fig.colorbar(image, ax=ax, label="gemiddeld topicgewicht")
         ax.set_title({"neighbourhood": "Topics per buurt", "stakeholder": "Topics per rol"}.get(by, f"Topics per {by}"))
+        fig.tight_layout()
+    return fig
+
+
+def _label(code: str, labels: dict | None) -> str:
+    return (labels or {}).get(code, code.replace("_", " "))
+
+
+def code_heatmap(frequencies: pd.DataFrame, by: str = "neighbourhood", labels: dict | None = None):
+    """Code × group heatmap of the share of respondent turns (from ``compare.code_frequencies``)."""
+    table = frequencies.pivot(index="code", columns=by, values="share")
+    table = table.loc[[c for c in pd.unique(frequencies["code"])]]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(1.3 * table.shape[1] + 3, 0.38 * table.shape[0] + 1.6))
+        values = table.to_numpy()
+        image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
+        ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+        ax.set_yticks(range(table.shape[0]), [_label(c, labels) for c in table.index])
+        top = np.nanmax(values) if values.size else 1
+        for (i, j), value in np.ndenumerate(values):
+            ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7,
+                    color="white" if value > 0.6 * top else "black")
+        fig.colorbar(image, ax=ax, label="aandeel beurten", format=lambda x, _: f"{x:.0%}")
+        ax.set_title({"neighbourhood": "Codes per buurt", "stakeholder": "Codes per rol"}.get(by, f"Codes per {by}"))
+        fig.tight_layout()
+    return fig
+
+
+def code_bars(frequencies: pd.DataFrame, code: str, by: str = "neighbourhood", labels: dict | None = None):
+    """One code's share per group with its 95% interval."""
+    part = frequencies[frequencies["code"] == code].sort_values("share", ascending=False)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6, 0.45 * len(part) + 1.4))
+        err = np.vstack([part["share"] - part["share_low"], part["share_high"] - part["share"]])
+        ax.barh(part[by].astype(str), part["share"], xerr=err, color="#4c72b0", ecolor="#333333", capsize=3)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+        ax.set_xlabel("aandeel beurten met deze code (95%-interval)")
+        for y, (share, n) in enumerate(zip(part["share"], part["n_units"])):
+            ax.annotate(f"n={n}", (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7,
+                        color="white" if share > 0.08 else "black")
+        ax.set_title(f"{_label(code, labels)}: aandeel per {'buurt' if by == 'neighbourhood' else 'rol'}")
+        fig.tight_layout()
+    return fig
+
+
+def role_contrast(frequencies: pd.DataFrame, codes=None, roles=None, labels: dict | None = None):
+    """Shares of codes side by side per stakeholder role (from ``code_frequencies(..., by="stakeholder")``)."""
+    table = frequencies.pivot(index="code", columns="stakeholder", values="share")
+    if codes is not None:
+        table = table.loc[list(codes)]
+    if roles is not None:
+        table = table[list(roles)]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(0.55 * len(table) * max(1, table.shape[1] / 2) + 2, 3.6))
+        width = 0.8 / max(table.shape[1], 1)
+        x = np.arange(len(table))
+        for k, role in enumerate(table.columns):
+            ax.bar(x + k * width - 0.4 + width / 2, table[role], width, label=role)
+        ax.set_xticks(x, [_label(c, labels) for c in table.index], rotation=35, ha="right")
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.set_ylabel("aandeel beurten")
+        ax.set_title("Codes per rol")
+        ax.legend(frameon=False, ncols=min(4, table.shape[1]))
+        fig.tight_layout()
+    return fig
+
+
+def cooccurrence_network(cooccurrence: pd.DataFrame, min_count: int = 3, labels: dict | None = None):
+    """Codes on a circle, joined where they share turns (line width: turns together; colour: lift)."""
+    codes = list(dict.fromkeys([*cooccurrence["code_a"], *cooccurrence["code_b"]]))
+    angle = np.linspace(0, 2 * np.pi, len(codes), endpoint=False)
+    pos = {c: (np.cos(a), np.sin(a)) for c, a in zip(codes, angle)}
+    edges = cooccurrence[cooccurrence["n_both"] >= min_count]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.5, 6.5))
+        top = max(edges["n_both"].max(), 1) if len(edges) else 1
+        cmap = plt.get_cmap("coolwarm")
+        for row in edges.itertuples():
+            (x0, y0), (x1, y1) = pos[row.code_a], pos[row.code_b]
+            colour = cmap(min(max((row.lift - 0.5) / 1.5, 0), 1)) if row.lift == row.lift else "grey"
+            ax.plot([x0, x1], [y0, y1], color=colour, linewidth=0.5 + 5 * row.n_both / top, alpha=0.8, zorder=1)
+        size = {c: 0 for c in codes}
+        for row in cooccurrence.itertuples():
+            size[row.code_a], size[row.code_b] = row.n_a, row.n_b
+        biggest = max(max(size.values()), 1)
+        for c, (x, y) in pos.items():
+            ax.scatter([x], [y], s=80 + 600 * size[c] / biggest, color="#4c72b0", zorder=2)
+            ax.annotate(_label(c, labels), (x, y), xytext=(8 * x, 8 * y), textcoords="offset points",
+                        ha="left" if x >= 0 else "right", va="center")
+        ax.set_xlim(-1.6, 1.6)
+        ax.set_ylim(-1.4, 1.4)
+        ax.axis("off")
+        ax.set_title(f"Codes die samen voorkomen in één beurt\n(minstens {min_count} keer; rood = vaker dan toeval, "
+                     f"blauw = minder vaak)")
+        fig.tight_layout()
+    return fig
+
+
+def distinctive_words_chart(words: pd.DataFrame, group, n: int = 12):
+    """The words that most set one group apart (z-scores of ``compare.distinctive_words``)."""
+    part = words[words["group"] == group].sort_values("z", ascending=False).head(n)[::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(5, 0.3 * len(part) + 1.3))
+        ax.barh(part["word"], part["z"], color="#55a868")
+        ax.set_xlabel("z-score (gewogen log-odds, t.o.v. de rest)")
+        ax.set_title(f"Kenmerkende woorden: {group}")
         fig.tight_layout()
     return fig

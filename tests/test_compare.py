@@ -135,3 +135,28 @@ def test_known_answer_contrasts_of_the_demo_corpus():
     failed = result[~result.holds]
     assert failed.empty, failed[["id", "detail", "statement"]].to_string()
     assert len(result) == 18
+
+
+def test_comparison_figures(tmp_path):
+    import matplotlib.figure
+
+    from mjs_analysis import plots
+
+    units, tags = units_and_tags()
+    units.loc[units.neighbourhood == "B", "stakeholder"] = "ambtenaar"
+    freq = code_frequencies(tags, units, CODES)
+    roles = code_frequencies(tags, units, CODES, by="stakeholder")
+    words = distinctive_words([["geld", "geld", "regels"], ["regels", "bus"]] * 5, ["A", "B"] * 5, min_count=1)
+    figures = {
+        "heatmap": plots.code_heatmap(freq, labels={"geld": "Financiering"}),
+        "bars": plots.code_bars(freq, "geld"),
+        "roles": plots.role_contrast(roles),
+        "network": plots.cooccurrence_network(code_cooccurrence(tags, units, CODES), min_count=1),
+        "words": plots.distinctive_words_chart(words, "A"),
+    }
+    for name, fig in figures.items():
+        assert isinstance(fig, matplotlib.figure.Figure)
+        fig.savefig(tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+    assert "Financiering" in [t.get_text() for t in figures["heatmap"].axes[0].get_yticklabels()]
+    assert figures["bars"].axes[0].get_title() == "geld: aandeel per buurt"
