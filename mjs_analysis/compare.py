@@ -24,10 +24,9 @@ __all__ = ["code_frequencies", "code_association", "distinctive_words", "code_co
 
 def _presence(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     """Units × codes, 0/1, in the order of ``units``."""
-    key = pd.MultiIndex.from_frame(units[["transcript_id", "turn"]])
-    present = tags[tags["code"].isin(codes)][["transcript_id", "turn", "code"]].drop_duplicates()
-    flags = pd.crosstab([present["transcript_id"], present["turn"]], present["code"]).clip(upper=1)
-    return flags.reindex(index=key, columns=list(codes), fill_value=0).fillna(0).astype(int)
+    from .tagging import code_matrix
+
+    return code_matrix(tags, units, codes)
 
 
 def code_frequencies(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str], by: str = "neighbourhood",

@@ -130,12 +130,6 @@ def read_codings(paths: Sequence[str | Path]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CODING_COLUMNS)
 
 
-def _matrix(codings: pd.DataFrame, coder: str, units: pd.MultiIndex, codes: Sequence[str]) -> pd.DataFrame:
-    part = codings[codings["coder"] == coder]
-    flags = pd.crosstab([part["transcript_id"], part["turn"]], part["code"]).clip(upper=1)
-    return flags.reindex(index=units, columns=list(codes), fill_value=0).fillna(0).astype(int)
-
-
 def agreement(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str],
               reference: str | None = None) -> pd.DataFrame:
     """Per-code agreement between every pair of coders in ``codings``.
@@ -159,14 +153,16 @@ def agreement(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str],
         is one decision): ``coder_a``, ``coder_b``, ``code``, ``n_units``, ``n_a``, ``n_b``, ``alpha``,
         ``kappa``, ``precision``, ``recall``, ``f1``.
     """
-    index = pd.MultiIndex.from_frame(units[["transcript_id", "turn"]].drop_duplicates())
+    from .tagging import code_matrix
+
     coders = list(dict.fromkeys(codings["coder"]))
     rows = []
     for i, a in enumerate(coders):
         for b in coders[i + 1:]:
             if reference is not None and a == reference:
                 a, b = b, a  # the human side first; P/R/F1 are of the reference coder against it
-            ma, mb = _matrix(codings, a, index, codes), _matrix(codings, b, index, codes)
+            ma = code_matrix(codings[codings["coder"] == a], units, codes)
+            mb = code_matrix(codings[codings["coder"] == b], units, codes)
             for code in [*codes, "(all codes)"]:
                 x = ma.to_numpy().ravel() if code == "(all codes)" else ma[code].to_numpy()
                 y = mb.to_numpy().ravel() if code == "(all codes)" else mb[code].to_numpy()

@@ -12,9 +12,9 @@ Negation: a hit is negated when its clause holds an odd number of negators (niet
 niemand, niks, niets, nauwelijks, amper, zonder, and words of loss such as kwijt, verloren, weg; "niet
 alleen" is not one), so "niet dat ik geen vertrouwen heb" and "het vertrouwen niet verloren" keep trust.
 The clause is the part of the sentence between punctuation, conjunctions and contrast markers (maar,
-alleen, en, want, omdat, ...), so a negation does not leak across "maar". What a negation does is the code's ``on_negation`` rule: keep the code (the
-default: "er was geen geld" is still about money), suppress it, or switch it to another code
-(``vertrouwen`` → ``wantrouwen``).
+alleen, en, want, omdat, ...), so a negation does not leak across "maar". What a negation does is the
+code's ``on_negation`` rule: keep the code (the default: "er was geen geld" is still about money),
+suppress it, or switch it to another code (``vertrouwen`` → ``wantrouwen``).
 """
 
 from __future__ import annotations
@@ -453,16 +453,12 @@ def code_matrix(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -
     """A binary unit × code table: 1 where ``tags`` (or a manual coding) assigns the code.
 
     Every code is a column, also when it never occurs; every unit of ``units`` (rows with
-    ``transcript_id`` and ``turn``) is a row, also when it got no code.
+    ``transcript_id`` and ``turn``) is a row, in the order of ``units``, also when it got no code.
     """
     index = pd.MultiIndex.from_frame(units[["transcript_id", "turn"]].drop_duplicates())
-    out = pd.DataFrame(0, index=index, columns=list(codes), dtype=int)
-    present = tags[tags["code"].isin(codes)]
-    keys = list(zip(present["transcript_id"], present["turn"]))
-    mask = [k in out.index for k in keys]
-    for (tid, turn), code in zip([k for k, m in zip(keys, mask) if m], present["code"][mask]):
-        out.loc[(tid, turn), code] = 1
-    return out
+    present = tags[tags["code"].isin(codes)][["transcript_id", "turn", "code"]].drop_duplicates()
+    flags = pd.crosstab([present["transcript_id"], present["turn"]], present["code"]).clip(upper=1)
+    return flags.reindex(index=index, columns=list(codes), fill_value=0).fillna(0).astype(int)
 
 
 class CodebookTagger(TransformerMixin, BaseEstimator):
