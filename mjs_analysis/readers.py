@@ -418,11 +418,26 @@ def _docx_lines(path: Path) -> tuple[list[str], list[int], list[Problem]]:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return [], [], [Problem.error(path, Messages.DOCX_CORRUPT.format(reason=reason))]
     lines, numbers = [], []
-    for i, para in enumerate(document.paragraphs, start=1):
+    for i, para in enumerate(_docx_paragraphs(document), start=1):
         for part in para.text.replace("\r", "\n").split("\n"):
             lines.append(part)
             numbers.append(i)
     return lines, numbers, []
+
+
+def _docx_paragraphs(container):
+    """Paragraphs in document order, including those in table cells (row by row): nothing is skipped."""
+    for block in container.iter_inner_content():
+        if hasattr(block, "rows"):
+            for row in block.rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell appears once per column it spans
+                        continue
+                    seen.add(id(cell._tc))
+                    yield from _docx_paragraphs(cell)
+        else:
+            yield block
 
 
 # --------------------------------------------------------------------------- assembly

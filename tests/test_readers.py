@@ -306,3 +306,20 @@ def test_unsupported_suffix(write):
 def test_parse_timestamp():
     assert parse_timestamp("0:03") == 3.0
     assert parse_timestamp("[01:00:00,250]") == 3600.25
+
+
+def test_docx_text_in_tables_is_not_lost(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("I: Hoe ging het?")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "R: Goed."
+    table.cell(0, 1).text = "Echt goed."
+    table.cell(1, 0).merge(table.cell(1, 1)).text = "I: En toen?"
+    document.add_paragraph("R: Toen niks.")
+    path = tmp_path / "tabel.docx"
+    document.save(str(path))
+    t = read_transcript(path)
+    assert [(turn.speaker, turn.text) for turn in t.turns] == [
+        ("I", "Hoe ging het?"), ("R", "Goed. Echt goed."), ("I", "En toen?"), ("R", "Toen niks.")]
