@@ -105,13 +105,18 @@ def make_documents(segments: pd.DataFrame, *, unit: str = "turn", chunk_words: i
 
     ``unit="turn"``: one document per respondent turn; ``"chunk"``: consecutive respondent words of a
     transcript cut into chunks of ``chunk_words`` content lemmas; ``"transcript"``: one per transcript.
-    Documents without content lemmas are left out.
+    Documents without content lemmas are left out. Each turn is lemmatised in its transcript's language
+    (the ``language`` column; ``language`` is the default where it is missing).
     """
     if unit not in UNITS:
         raise ValueError(f"The 'unit' parameter must be one of {', '.join(UNITS)}. Got {unit!r} instead.")
     rows = segments[segments["speaker_role"] != "interviewer"].reset_index(drop=True)
-    lemmas = content_lemmas(rows["text"].tolist(), language=language, cache=cache,
-                            groups=rows["transcript_id"].tolist())
+    languages = rows["language"].fillna(language) if "language" in rows else pd.Series(language, index=rows.index)
+    lemmas: list = [None] * len(rows)
+    for lang, part in rows.groupby(languages, sort=False):
+        for i, words in zip(part.index, content_lemmas(part["text"].tolist(), language=str(lang), cache=cache,
+                                                       groups=part["transcript_id"].tolist())):
+            lemmas[i] = words
     meta_cols = [c for c in ("transcript_id", "turn", "speaker", "stakeholder", "neighbourhood", "district",
                              "respondent_role", "timestamp", "text", "start_char", "end_char") if c in rows]
     if unit == "turn":

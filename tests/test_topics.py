@@ -164,3 +164,13 @@ def test_only_content_parts_of_speech_with_a_tagging_pipeline():
     nlp.meta["name"] = "test_tagged"
     assert content_lemmas(["De subsidie kwam snel"], nlp=nlp, cache=False) == [["subsidie"]]
     # "kwam" is a verb, but it is on the list of general spoken words; "snel" is an adverb
+
+
+def test_make_documents_lemmatises_each_turn_in_its_language():
+    seg = pd.DataFrame({
+        "transcript_id": ["nl1", "en1"], "turn": [1, 1], "speaker_role": ["respondent", "respondent"],
+        "language": ["nl", "en"], "text": ["De subsidies waren op.", "The councils were never listening."],
+    })
+    docs, meta = make_documents(seg)
+    assert docs == [["subsidie"], ["council", "listen"]]
+    assert meta.transcript_id.tolist() == ["nl1", "en1"]
