@@ -20,7 +20,7 @@ import pandas as pd
 
 from .errors import CorpusError, Messages, Problem, TranscriptWarning
 from .metadata import read_metadata_csv, read_speakers_csv
-from .readers import SUFFIXES, UNKNOWN, Transcript, _read
+from .readers import INTERVIEWER_LABELS, SUFFIXES, UNKNOWN, Transcript, _read
 
 __all__ = ["Corpus", "load_corpus", "validate", "SEGMENT_COLUMNS", "METADATA_COLUMNS"]
 
@@ -33,10 +33,7 @@ SEGMENT_COLUMNS = [
     "end_char", "line", "timestamp", "annotations", "n_words", *METADATA_COLUMNS, "format", "source",
 ]
 _CORE_FIELDS = ("neighbourhood", "district", "date", "interviewer", "respondent_role", "language")
-_INTERVIEWER = re.compile(
-    r"^(i|int|interviewer|interviewster|onderzoeker(\s.*)?|moderator|gespreksleider|researcher|q)$",
-    re.IGNORECASE,
-)
+_INTERVIEWER = re.compile(rf"^({INTERVIEWER_LABELS})$", re.IGNORECASE)
 METADATA_FILE = "metadata.csv"
 SPEAKERS_FILE = "speakers.csv"
 

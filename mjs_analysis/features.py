@@ -90,11 +90,15 @@ class Parsed:
     def doc_of(self, positions: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.doc_start, positions, side="right") - 1
 
-    def sentence_ids(self) -> np.ndarray:
-        """A global sentence number per token (a new text always starts a new sentence)."""
+    def sentence_starts(self) -> np.ndarray:
+        """True where a sentence starts (a new text always starts a new sentence)."""
         starts = self.sent_start.copy()
         starts[self.doc_start[:-1][self.doc_start[:-1] < len(starts)]] = True
-        return np.cumsum(starts) - 1
+        return starts
+
+    def sentence_ids(self) -> np.ndarray:
+        """A global sentence number per token."""
+        return np.cumsum(self.sentence_starts()) - 1
 
     @classmethod
     def concat(cls, parts: Sequence["Parsed"], pipeline: dict) -> "Parsed":

@@ -45,9 +45,10 @@ _NOT_LABELS = {"kijk", "nou", "dus", "zeg", "maar", "ja", "nee", "oké", "ok", "
                "bijvoorbeeld", "stel", "kortom", "nb", "ps", "let", "en", "of", "toen", "dan", "echt",
                "zo", "wat", "hoe", "waarom", "daarom", "weet", "luister", "eerlijk", "note", "so",
                "well", "look", "listen", "but", "and"}
+# Labels that name the interviewer; other known forms name respondents. Shared with corpus.speaker_role.
+INTERVIEWER_LABELS = r"i|int|interviewer|interviewster|onderzoeker(\s.*)?|moderator|gespreksleider|researcher|q"
 _KNOWN_SPEAKERS = re.compile(
-    r"^(i|int|interviewer|interviewster|onderzoeker(\s.*)?|moderator|gespreksleider|researcher|q|"
-    r"r|resp|respondent|a|"
+    rf"^({INTERVIEWER_LABELS}|r|resp|respondent|a|"
     r"(bewoner|bewoonster|ambtenaar|initiatiefnemer|ondernemer|deelnemer|spreker|participant|"
     r"speaker|gebiedsmakelaar|panellid|publiek|kijker|resident)(\s+\w+)?)$",
     re.IGNORECASE,
@@ -176,7 +177,7 @@ def _label_match(line: str) -> re.Match | None:
     return None
 
 
-def _accepted_labels(matches: list[re.Match | None], known: set[str]) -> set[str]:
+def _accepted_labels(matches: list[re.Match | None]) -> set[str]:
     """Candidate labels that count as speakers: known forms, or used at least twice in the file."""
     counts: dict[str, int] = {}
     for m in matches:
@@ -184,7 +185,7 @@ def _accepted_labels(matches: list[re.Match | None], known: set[str]) -> set[str
             counts[m.group("label")] = counts.get(m.group("label"), 0) + 1
     return {
         label for label, n in counts.items()
-        if n >= 2 or label in known or _KNOWN_SPEAKERS.match(label)
+        if n >= 2 or _KNOWN_SPEAKERS.match(label)
     }
 
 
@@ -301,7 +302,7 @@ def _parse_plain(lines: list[str], path: Path, first: int, teams: bool,
     body = lines[first:]
     numbers = line_numbers[first:] if line_numbers else list(range(first + 1, len(lines) + 1))
     matches = [_label_match(line.strip()) for line in body]
-    accepted = _accepted_labels(matches, set())
+    accepted = _accepted_labels(matches)
     builder = _TurnBuilder()
     for raw, m, no in zip(body, matches, numbers):
         _feed_text_line(builder, raw, m, no, accepted, teams)
@@ -396,7 +397,7 @@ def _parse_cues(lines: list[str], path: Path, fmt: str) -> tuple[list[dict], lis
                 cue_starts.append(text)
     # Recorders put "Name: " at the start of a cue, so there one occurrence is enough.
     matches = [None if v else _label_match(t.strip()) for (_, t, _), v in zip(payload_lines, voices)]
-    accepted = _accepted_labels(matches, set())
+    accepted = _accepted_labels(matches)
     accepted |= {m.group("label") for m in map(_label_match, cue_starts) if m}
     builder = _TurnBuilder(merge_same_speaker=True)
     for (no, text, begin), voice, m in zip(payload_lines, voices, matches):

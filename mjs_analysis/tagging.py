@@ -267,10 +267,7 @@ def _negated(p: Parsed, vocab: "_Vocab", starts: np.ndarray, ends: np.ndarray) -
     nxt_not_after = np.zeros(n, dtype=bool)
     nxt_not_after[:-1] = np.isin(p.lower[1:], _NOT_AFTER)
     neg &= ~((p.lower == _NIET) & nxt_not_after)  # "niet alleen ..." negates nothing
-    boundary = vocab.mask(_BOUNDARY_HASHES)
-    sent = p.sent_start.copy()
-    sent[p.doc_start[:-1][p.doc_start[:-1] < n]] = True
-    marks = np.flatnonzero(boundary | sent)
+    marks = np.flatnonzero(vocab.mask(_BOUNDARY_HASHES) | p.sentence_starts())
     before = np.searchsorted(marks, starts, side="right") - 1
     clause_lo = np.where(before >= 0, marks[np.clip(before, 0, None)], 0)
     after = np.searchsorted(marks, ends - 1, side="right")
