@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 __all__ = ["code_frequencies", "code_association", "distinctive_words", "code_cooccurrence", "key_quotes",
-           "check_contrasts"]
+           "check_contrasts", "group_versus_rest", "findings"]
 
 
 def _presence(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
@@ -193,12 +193,15 @@ def code_cooccurrence(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[s
 
 
 def key_quotes(tags: pd.DataFrame, units: pd.DataFrame, by: str = "neighbourhood", n: int = 3,
-               codes: Sequence[str] | None = None) -> pd.DataFrame:
+               codes: Sequence[str] | None = None, readable: tuple[int, int] = (6, 40)) -> pd.DataFrame:
     """The strongest quotes per group and code, traceable to transcript, speaker, turn and timestamp.
 
-    Ranked by the number of rule hits in the turn (most evidence first), then by shorter evidence.
+    Ranked by the number of rule hits in the turn (most evidence first), then evidence sentences of a
+    readable length (``readable`` words, inclusive) before fragments such as "Boos." or over-long
+    sentences, then shorter evidence.
     """
     cols = [c for c in ("transcript_id", "turn", "speaker", "stakeholder", "timestamp", "text", by) if c in units]
+    tags = tags.drop(columns=[c for c in cols if c in tags and c not in ("transcript_id", "turn")])
     merged = tags.merge(units[cols].drop_duplicates(["transcript_id", "turn"]), on=["transcript_id", "turn"])
     if codes is not None:
         merged = merged[merged["code"].isin(codes)]
@@ -206,8 +209,10 @@ def key_quotes(tags: pd.DataFrame, units: pd.DataFrame, by: str = "neighbourhood
         merged["n_hits"] = 1
     if "evidence" not in merged:
         merged["evidence"] = merged["text"]
-    merged = merged.assign(_len=merged["evidence"].str.len()).sort_values(
-        [by, "code", "n_hits", "_len"], ascending=[True, True, False, True])
+    words = merged["evidence"].str.split().str.len()
+    merged = merged.assign(_len=merged["evidence"].str.len(),
+                           _odd=~words.between(*readable)).sort_values(
+        [by, "code", "n_hits", "_odd", "_len"], ascending=[True, True, False, True, True])
     merged["rank"] = merged.groupby([by, "code"]).cumcount() + 1
     keep = [by, "code", "rank"] + [c for c in ("transcript_id", "turn", "speaker", "stakeholder", "timestamp",
                                                "evidence", "text", "n_hits") if c in merged]
@@ -228,29 +233,123 @@ def check_contrasts(design, tags: pd.DataFrame, units: pd.DataFrame, codes: Sequ
               for by in {c["group_by"] for c in design}}
     rows = []
     for c in design:
-        share = shares[c["group_by"]]
-        kind = c["type"]
-        if kind == "highest_share":
-            row = share.xs(c["code"], level="code")
-            best = row.idxmax()
-            holds = best == c["expect"] and (row.drop(best) < row[best]).all()
-            detail = f"{c['expect']} {row.get(c['expect'], float('nan')):.3f}; highest other " \
-                     f"{row.drop(c['expect'], errors='ignore').max():.3f}"
-        elif kind == "code_greater":
-            a, b = share[(c["group"], c["code"])], share[(c["group"], c["than"])]
-            holds, detail = a > b, f"{c['code']} {a:.3f} vs {c['than']} {b:.3f}"
-        elif kind == "group_greater":
-            flags = _presence(tags, units, [c["code"]])[c["code"]].to_numpy()
-            col = units[c["group_by"]].to_numpy()
-            a = flags[np.isin(col, c["groups"])].mean()
-            b = flags[np.isin(col, c["than"])].mean()
-            holds, detail = a > b, f"{'+'.join(c['groups'])} {a:.3f} vs {'+'.join(c['than'])} {b:.3f}"
-        elif kind == "present_everywhere":
-            lows = {code: share.xs(code, level="code").min() for code in c["codes"]}
-            holds = all(v >= c["min_share"] for v in lows.values())
-            detail = ", ".join(f"{code} min {v:.3f}" for code, v in lows.items())
-        else:
-            raise ValueError(f"unknown contrast type {kind!r} in {c.get('id')}")
-        rows.append({"id": c.get("id"), "type": kind, "holds": bool(holds), "detail": detail,
-                     "statement": c.get("statement", "")})
+        try:
+            rows.append(_check_one(c, shares[c["group_by"]], tags, units))
+        except KeyError as exc:  # a group or code of the key is not in this corpus
+            rows.append({"id": c.get("id"), "type": c["type"], "holds": False,
+                         "detail": f"not in this corpus: {exc}", "statement": c.get("statement", "")})
     return pd.DataFrame(rows)
+
+
+def _check_one(c: dict, share: pd.Series, tags: pd.DataFrame, units: pd.DataFrame) -> dict:
+    """One contrast of the answer key against the shares (see :func:`check_contrasts`)."""
+    kind = c["type"]
+    if kind == "highest_share":
+        row = share.xs(c["code"], level="code")
+        best = row.idxmax()
+        holds = best == c["expect"] and (row.drop(best) < row[best]).all()
+        detail = f"{c['expect']} {row.get(c['expect'], float('nan')):.3f}; highest other " \
+                 f"{row.drop(c['expect'], errors='ignore').max():.3f}"
+    elif kind == "code_greater":
+        a, b = share[(c["group"], c["code"])], share[(c["group"], c["than"])]
+        holds, detail = a > b, f"{c['code']} {a:.3f} vs {c['than']} {b:.3f}"
+    elif kind == "group_greater":
+        flags = _presence(tags, units, [c["code"]])[c["code"]].to_numpy()
+        col = units[c["group_by"]].to_numpy()
+        a = flags[np.isin(col, c["groups"])].mean()
+        b = flags[np.isin(col, c["than"])].mean()
+        holds, detail = a > b, f"{'+'.join(c['groups'])} {a:.3f} vs {'+'.join(c['than'])} {b:.3f}"
+    elif kind == "present_everywhere":
+        lows = {code: share.xs(code, level="code").min() for code in c["codes"]}
+        holds = all(v >= c["min_share"] for v in lows.values())
+        detail = ", ".join(f"{code} min {v:.3f}" for code, v in lows.items())
+    else:
+        raise ValueError(f"unknown contrast type {kind!r} in {c.get('id')}")
+    return {"id": c.get("id"), "type": kind, "holds": bool(holds), "detail": detail,
+        "statement": c.get("statement", "")}
+
+
+def group_versus_rest(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str], by: str, group,
+                      *, min_units: int = 20, min_transcripts: int = 2, alpha: float = 0.05,
+                      seed: int = 0) -> pd.DataFrame:
+    """One group against all other groups together, per code: shares with intervals, the test, a verdict.
+
+    The test is that of :func:`code_association` on the two sides, with Benjamini–Hochberg over the
+    codes. ``verdict`` is ``"higher"`` or ``"lower"`` when ``p_adjusted < alpha``, ``"no clear
+    difference"`` otherwise, and ``"absent"`` when the code occurs nowhere. It is ``"too little data"``
+    when the group or the rest has fewer than ``min_units`` turns, or the group fewer than
+    ``min_transcripts`` transcripts: the turns of one interview are not independent observations of a
+    neighbourhood, so a p-value over them would mislead.
+    """
+    if group not in set(units[by]):
+        raise ValueError(f"{group!r} is not a value of {by!r}; choose one of {sorted(map(str, set(units[by])))}")
+    n_transcripts = units.loc[units[by] == group, "transcript_id"].nunique()
+    if n_transcripts < min_transcripts:
+        min_units = len(units) + 1  # the test is left out: every code reads "too little data"
+    side = np.where(units[by].to_numpy() == group, "group", "rest")
+    sided = units.assign(_side=side)
+    freq = code_frequencies(tags, sided, codes, by="_side").set_index(["_side", "code"])
+    tests = code_association(tags, sided, codes, by="_side", min_units=min_units, seed=seed).set_index("code")
+    rows = []
+    for code in codes:
+        g = freq.loc[("group", code)]
+        r = freq.loc[("rest", code)] if ("rest", code) in freq.index else None
+        t = tests.loc[code]
+        if g["count"] == 0 and (r is None or r["count"] == 0):
+            verdict = "absent"
+        elif t["test"] == "too little data":
+            verdict = "too little data"
+        elif pd.notna(t["p_adjusted"]) and t["p_adjusted"] < alpha:
+            verdict = "higher" if r is None or g["share"] > r["share"] else "lower"
+        else:
+            verdict = "no clear difference"
+        rows.append({"code": code, "transcripts_group": int(n_transcripts), "n_group": int(g["n_units"]),
+                     "count_group": int(g["count"]),
+                     "share_group": g["share"], "low_group": g["share_low"], "high_group": g["share_high"],
+                     "n_rest": int(r["n_units"]) if r is not None else 0,
+                     "count_rest": int(r["count"]) if r is not None else 0,
+                     "share_rest": r["share"] if r is not None else float("nan"),
+                     "low_rest": r["share_low"] if r is not None else float("nan"),
+                     "high_rest": r["share_high"] if r is not None else float("nan"),
+                     "test": t["test"], "p_adjusted": t["p_adjusted"], "cramers_v": t["cramers_v"],
+                     "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def _p(p: float) -> str:
+    return "< 0,001" if p < 0.001 else f"= {p:.3f}".replace(".", ",")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def findings(versus: pd.DataFrame, group: str, labels: dict | None = None, top: int = 3) -> list[str]:
+    """Short Dutch findings, generated from :func:`group_versus_rest`, as Markdown bullet lines.
+
+    The most frequent themes first, then every difference the test supports, then what cannot be said.
+    """
+    labels = labels or {}
+    name = lambda code: labels.get(code, code)  # noqa: E731
+    lines = []
+    present = versus[versus["count_group"] > 0].sort_values(["share_group", "code"], ascending=[False, True])
+    if present.empty:
+        return [f"- In {group} is geen enkele code toegekend; er valt over de thema's niets te zeggen."]
+    lines.append(f"- Meest besproken thema's in {group}: " + "; ".join(
+        f"**{name(r.code)}** ({_pct(r.share_group)} van de beurten)" for r in present.head(top).itertuples()) + ".")
+    for r in versus[versus["verdict"].isin(["higher", "lower"])].sort_values("p_adjusted").itertuples():
+        word = "vaker" if r.verdict == "higher" else "minder vaak"
+        lines.append(f"- **{name(r.code)}** komt in {group} {word} voor dan in de rest van de stad: "
+                     f"{_pct(r.share_group)} (95%-interval {_pct(r.low_group)}–{_pct(r.high_group)}) tegen "
+                     f"{_pct(r.share_rest)} ({_pct(r.low_rest)}–{_pct(r.high_rest)}); "
+                     f"p na correctie {_p(r.p_adjusted)}.")
+    if (versus["verdict"] == "too little data").any():
+        n, t = int(versus["n_group"].iloc[0]), int(versus["transcripts_group"].iloc[0])
+        lines.append(f"- {group} heeft te weinig gegevens voor een toets ({t} transcript(en), {n} "
+                     "respondentbeurten); verschillen met de rest van de stad zijn hier beschrijvend, niet bewezen.")
+    elif not versus["verdict"].isin(["higher", "lower"]).any():
+        lines.append(f"- Geen enkel thema verschilt aantoonbaar tussen {group} en de rest van de stad.")
+    absent = versus.loc[versus["count_group"] == 0, "code"].tolist()
+    if absent:
+        lines.append(f"- Niet aangetroffen in {group}: " + ", ".join(name(c) for c in absent) + ".")
+    return lines

@@ -1,25 +1,48 @@
 """Figures (matplotlib), one consistent style, labels in Dutch. Every function returns the Figure and
-never calls ``plt.show()``: notebooks display it, scripts save it."""
+never calls ``plt.show()``: notebooks display it, scripts save it.
+
+Figures are made with :class:`matplotlib.figure.Figure`, not through pyplot: pyplot would keep them open
+and the notebook backend would show them a second time (or, after the first, not at all).
+"""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
 
 __all__ = ["topic_terms", "k_selection", "prevalence_heatmap", "code_heatmap", "code_bars", "role_contrast",
-           "cooccurrence_network", "distinctive_words_chart", "STYLE"]
+           "cooccurrence_network", "distinctive_words_chart", "group_versus_rest", "counts", "STYLE"]
 
 STYLE = {"figure.dpi": 110, "axes.spines.top": False, "axes.spines.right": False, "font.size": 9,
          "axes.titlesize": 10, "axes.titleweight": "bold"}
+
+
+def _subplots(nrows: int = 1, ncols: int = 1, *, figsize=None, **kwargs):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
+def counts(values: pd.Series, title: str, xlabel: str):
+    """Horizontal bars of a count per group (a Series indexed by group), smallest at the bottom."""
+    values = values.sort_values()
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(6, 0.4 * len(values) + 1.2))
+        ax.barh([str(v) for v in values.index], values.to_numpy(), color="#4c72b0")
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
+        fig.tight_layout()
+    return fig
 
 
 def topic_terms(model, n_terms: int = 8, ncols: int = 4):
     """Top terms per topic as horizontal bars (weights normalised per topic)."""
     topics = model.topics()
     nrows = int(np.ceil(len(topics) / ncols))
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.4 * nrows), squeeze=False)
+    with matplotlib.rc_context(STYLE):
+        fig, axes = _subplots(nrows, ncols, figsize=(3.2 * ncols, 2.4 * nrows), squeeze=False)
         for ax, row in zip(axes.flat, topics.itertuples()):
             terms, weights = row.terms[:n_terms][::-1], row.weights[:n_terms][::-1]
             ax.barh(terms, weights, color="#4c72b0")
@@ -34,8 +57,8 @@ def topic_terms(model, n_terms: int = 8, ncols: int = 4):
 
 def k_selection(selection: pd.DataFrame, chosen: int | None = None):
     """Coherence (NPMI), stability and diversity per k, with the chosen k marked."""
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6, 3.2))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(6, 3.2))
         for col, label, colour in (("npmi", "coherentie (NPMI)", "#4c72b0"),
                                    ("stability", "stabiliteit (Jaccard)", "#dd8452"),
                                    ("diversity", "diversiteit", "#55a868")):
@@ -55,8 +78,8 @@ def k_selection(selection: pd.DataFrame, chosen: int | None = None):
 def prevalence_heatmap(prevalence: pd.DataFrame, by: str = "neighbourhood", labels: dict | None = None):
     """Topic × group heatmap of mean topic weight (from ``TopicModel.prevalence``)."""
     table = prevalence.pivot(index="topic", columns=by, values="prevalence")
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(1.4 * table.shape[1] + 2.5, 0.45 * table.shape[0] + 1.5))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(1.4 * table.shape[1] + 2.5, 0.45 * table.shape[0] + 1.5))
         image = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto")
         ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
         names = [labels.get(t, f"topic {t}") if labels else f"topic {t}" for t in table.index]
@@ -78,8 +101,8 @@ def code_heatmap(frequencies: pd.DataFrame, by: str = "neighbourhood", labels: d
     """Code × group heatmap of the share of respondent turns (from ``compare.code_frequencies``)."""
     table = frequencies.pivot(index="code", columns=by, values="share")
     table = table.loc[[c for c in pd.unique(frequencies["code"])]]
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(1.3 * table.shape[1] + 3, 0.38 * table.shape[0] + 1.6))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(1.3 * table.shape[1] + 3, 0.38 * table.shape[0] + 1.6))
         values = table.to_numpy()
         image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
         ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
@@ -97,8 +120,8 @@ def code_heatmap(frequencies: pd.DataFrame, by: str = "neighbourhood", labels: d
 def code_bars(frequencies: pd.DataFrame, code: str, by: str = "neighbourhood", labels: dict | None = None):
     """One code's share per group with its 95% interval."""
     part = frequencies[frequencies["code"] == code].sort_values("share", ascending=False)
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6, 0.45 * len(part) + 1.4))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(6, 0.45 * len(part) + 1.4))
         err = np.vstack([part["share"] - part["share_low"], part["share_high"] - part["share"]])
         ax.barh(part[by].astype(str), part["share"], xerr=err, color="#4c72b0", ecolor="#333333", capsize=3)
         ax.invert_yaxis()
@@ -119,8 +142,8 @@ def role_contrast(frequencies: pd.DataFrame, codes=None, roles=None, labels: dic
         table = table.loc[list(codes)]
     if roles is not None:
         table = table[list(roles)]
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(0.55 * len(table) * max(1, table.shape[1] / 2) + 2, 3.6))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(0.55 * len(table) * max(1, table.shape[1] / 2) + 2, 3.6))
         width = 0.8 / max(table.shape[1], 1)
         x = np.arange(len(table))
         for k, role in enumerate(table.columns):
@@ -140,10 +163,10 @@ def cooccurrence_network(cooccurrence: pd.DataFrame, min_count: int = 3, labels:
     angle = np.linspace(0, 2 * np.pi, len(codes), endpoint=False)
     pos = {c: (np.cos(a), np.sin(a)) for c, a in zip(codes, angle)}
     edges = cooccurrence[cooccurrence["n_both"] >= min_count]
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.5, 6.5))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(6.5, 6.5))
         top = max(edges["n_both"].max(), 1) if len(edges) else 1
-        cmap = plt.get_cmap("coolwarm")
+        cmap = matplotlib.colormaps["coolwarm"]
         for row in edges.itertuples():
             (x0, y0), (x1, y1) = pos[row.code_a], pos[row.code_b]
             colour = cmap(min(max((row.lift - 0.5) / 1.5, 0), 1)) if row.lift == row.lift else "grey"
@@ -168,10 +191,34 @@ def cooccurrence_network(cooccurrence: pd.DataFrame, min_count: int = 3, labels:
 def distinctive_words_chart(words: pd.DataFrame, group, n: int = 12):
     """The words that most set one group apart (z-scores of ``compare.distinctive_words``)."""
     part = words[words["group"] == group].sort_values("z", ascending=False).head(n)[::-1]
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(5, 0.3 * len(part) + 1.3))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(5, 0.3 * len(part) + 1.3))
         ax.barh(part["word"], part["z"], color="#55a868")
         ax.set_xlabel("z-score (gewogen log-odds, t.o.v. de rest)")
         ax.set_title(f"Kenmerkende woorden: {group}")
+        fig.tight_layout()
+    return fig
+
+
+def group_versus_rest(versus: pd.DataFrame, group: str, labels: dict | None = None):
+    """Each code's share in one group beside the rest, with 95% intervals (from ``compare.group_versus_rest``).
+
+    Codes whose difference the test supports are marked with an asterisk.
+    """
+    part = versus.sort_values(["share_group", "code"], ascending=[True, False])
+    y = np.arange(len(part))
+    with matplotlib.rc_context(STYLE):
+        fig, ax = _subplots(figsize=(6.5, 0.36 * len(part) + 1.6))
+        for offset, side, colour, name in ((0.2, "group", "#4c72b0", group), (-0.2, "rest", "#bbbbbb", "rest van de stad")):
+            share = part[f"share_{side}"].fillna(0)
+            err = np.vstack([share - part[f"low_{side}"].fillna(0), part[f"high_{side}"].fillna(0) - share]).clip(0)
+            ax.barh(y + offset, share, height=0.38, xerr=err, color=colour, ecolor="#333333", capsize=2, label=name)
+        names = [_label(c, labels) + (" *" if v in ("higher", "lower") else "")
+                 for c, v in zip(part["code"], part["verdict"])]
+        ax.set_yticks(y, names)
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+        ax.set_xlabel("aandeel respondentbeurten met de code (95%-interval); * = aantoonbaar verschil")
+        ax.set_title(f"{group} vergeleken met de rest van de stad")
+        ax.legend(frameon=False, loc="lower right")
         fig.tight_layout()
     return fig

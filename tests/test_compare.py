@@ -99,6 +99,19 @@ def test_key_quotes_ranked_and_traceable():
     assert {"transcript_id", "turn", "speaker", "timestamp", "evidence"} <= set(quotes.columns)
 
 
+def test_key_quotes_prefer_readable_sentences_over_fragments():
+    units, _ = units_and_tags()
+    tags = pd.DataFrame([
+        {"transcript_id": "A0", "turn": 0, "code": "geld", "n_hits": 1, "evidence": "Boos."},
+        {"transcript_id": "A0", "turn": 1, "code": "geld", "n_hits": 1,
+         "evidence": "Het geld van het stadsdeel kwam drie maanden te laat binnen."},
+        {"transcript_id": "A0", "turn": 2, "code": "geld", "n_hits": 2, "evidence": "Geld, geld."},
+    ])
+    quotes = key_quotes(tags, units, n=3)
+    assert quotes["evidence"].tolist() == ["Geld, geld.", "Het geld van het stadsdeel kwam drie maanden te laat binnen.",
+                                           "Boos."]
+
+
 def test_check_contrasts():
     units, tags = units_and_tags()
     units.loc[units.neighbourhood == "B", "stakeholder"] = "ambtenaar"
@@ -160,3 +173,36 @@ def test_comparison_figures(tmp_path):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
     assert "Financiering" in [t.get_text() for t in figures["heatmap"].axes[0].get_yticklabels()]
     assert figures["bars"].axes[0].get_title() == "geld: aandeel per buurt"
+
+
+def test_group_versus_rest_and_findings():
+    from mjs_analysis.compare import findings, group_versus_rest
+
+    units, tags = units_and_tags()
+    versus = group_versus_rest(tags, units, ["geld", "regels", "leeg"], "neighbourhood", "A").set_index("code")
+    assert versus.loc["geld", "verdict"] == "higher"
+    assert versus.loc["geld", "share_group"] == pytest.approx(30 / 40) and versus.loc["geld", "share_rest"] == pytest.approx(5 / 40)
+    assert versus.loc["regels", "verdict"] == "no clear difference"
+    assert versus.loc["leeg", "verdict"] == "absent"
+    lines = findings(versus.reset_index(), "A", {"geld": "Financiering"})
+    assert lines[0].startswith("- Meest besproken thema's in A: **Financiering** (75% van de beurten)")
+    assert any(line.startswith("- **Financiering** komt in A vaker voor") and "p na correctie < 0,001" in line
+               for line in lines)
+    assert lines[-1] == "- Niet aangetroffen in A: leeg."
+
+
+def test_group_versus_rest_small_group_is_too_little_data():
+    from mjs_analysis.compare import findings, group_versus_rest
+
+    units, tags = units_and_tags(extra_groups=[("C", 8, 8)])
+    versus = group_versus_rest(tags, units, ["geld"], "neighbourhood", "C")
+    assert versus.loc[0, "verdict"] == "too little data"
+    assert any("te weinig gegevens voor een toets (1 transcript(en), 8 respondentbeurten)" in line
+               for line in findings(versus, "C"))
+    # 40 turns, enough for a test, but all from one interview: still too little data
+    units.loc[units.neighbourhood == "A", "transcript_id"] = "A0"
+    tags.loc[tags.transcript_id.str.startswith("A"), "transcript_id"] = "A0"
+    assert group_versus_rest(tags, units, ["geld"], "neighbourhood", "A").loc[0, "verdict"] == "too little data"
+    assert group_versus_rest(tags, units, ["geld"], "neighbourhood", "A", min_transcripts=1).loc[0, "verdict"] == "higher"
+    with pytest.raises(ValueError, match="'Z' is not a value of 'neighbourhood'"):
+        group_versus_rest(tags, units, ["geld"], "neighbourhood", "Z")
