@@ -1,0 +1,269 @@
+"""The analysis behind the notebook suite, computed once and shared by every notebook of a run.
+
+:func:`analyse` reads the corpus, codes the respondent turns, builds the topic documents and fits the topic
+model. Each notebook of the suite calls it; the first call does the work and stores the result in the
+cache folder (``mjs cache path``), later calls with the same inputs load it. The key covers everything
+that changes a number: the corpus content, the codebook, answer key and manual codings, the seed and k, the
+spaCy pipeline and the library's own source. So the NLP runs once per run, not once per notebook, and a
+changed codebook or corpus is never served from a stale result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import platform
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import CorpusError, MjsWarning
+
+__all__ = ["Analysis", "analyse", "provenance"]
+
+_FORMAT = 3  # bump when the pickled layout changes
+
+
+@dataclass
+class Analysis:
+    """Everything the notebooks show, for one corpus, codebook and seed.
+
+    Attributes
+    ----------
+    segments : every turn (``Corpus.segments``); ``units``: the respondent turns, the unit of coding.
+    tags : the tagger's output on ``units`` (one row per turn and code).
+    codebook : the :class:`~mjs_analysis.Codebook`; ``codes`` its codable ids; ``labels`` id -> Dutch label.
+    metadata : one row per transcript; ``problems``: warnings found while reading (errors stop :func:`analyse`).
+    documents, documents_meta : content lemmas per respondent turn (speaker names left out) and their metadata.
+    model : the fitted :class:`~mjs_analysis.topics.TopicModel`, or None with the reason in ``notes``.
+    codings : manual codings (``transcript_id, turn, code, coder``), or None.
+    design : the answer key's contrasts (``design.yml``), or None.
+    info : provenance (see :func:`provenance`).
+    notes : what could not be done and why, in Dutch, for the notebooks to show.
+    """
+
+    segments: pd.DataFrame
+    units: pd.DataFrame
+    tags: pd.DataFrame
+    codebook: object
+    codes: list
+    labels: dict
+    metadata: pd.DataFrame
+    problems: list
+    documents: list
+    documents_meta: pd.DataFrame
+    model: object
+    codings: pd.DataFrame | None
+    design: list | None
+    info: dict
+    notes: list = field(default_factory=list)
+
+    @property
+    def neighbourhoods(self) -> list[str]:
+        return sorted(self.units["neighbourhood"].dropna().unique().tolist())
+
+    @cached_property
+    def code_matrix(self) -> pd.DataFrame:
+        from .tagging import code_matrix
+
+        return code_matrix(self.tags, self.units, self.codes)
+
+    def label(self, code: str) -> str:
+        return self.labels.get(code, code)
+
+
+def _file_digest(*paths: Path | None) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        if path is not None and Path(path).is_file():
+            digest.update(Path(path).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _source_digest() -> str:
+    """The library's own source: a result computed by older code is never reused."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *here.glob("data/*")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("mjs-analysis", "spacy", "scikit-learn", "pandas", "numpy", "scipy", "matplotlib"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            out[name] = "?"
+    return out
+
+
+def provenance(analysis: Analysis) -> pd.DataFrame:
+    """Where the numbers come from, as a two-column table (the first output of every notebook)."""
+    info = analysis.info
+    rows = [("corpus", info["corpus"]), ("corpus-hash", info["corpus_hash"]),
+            ("transcripten", info["n_transcripts"]), ("codebook", info["codebook"]),
+            ("codebook-hash", info["codebook_hash"]), ("seed", info["seed"]),
+            ("spaCy-pijplijn", info["pipeline"]),
+            ("gepseudonimiseerd", info["pseudonymised"])]
+    rows += [(f"versie {k}", v) for k, v in info["versions"].items()]
+    return pd.DataFrame(rows, columns=["gegeven", "waarde"]).set_index("gegeven")
+
+
+def _pipeline_identity(language: str) -> dict:
+    """Which pipeline :func:`~mjs_analysis.nlp.get_nlp` will use, read from the installed packages.
+
+    Loading the pipeline just to learn its name costs seconds in every notebook; this costs nothing.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .nlp import TRAINED_PIPELINES
+
+    if os.environ.get("MJS_NLP", "").lower() != "blank":
+        for name in TRAINED_PIPELINES[language]:
+            try:
+                return {"pipeline": name, "pipeline_version": version(name), "spacy": version("spacy")}
+            except PackageNotFoundError:
+                continue
+    return {"pipeline": f"{language}_blank_lookups", "pipeline_version": version("spacy-lookups-data"),
+            "spacy": version("spacy")}
+
+
+def _find(corpus_dir: Path, given: str | Path | None, default_name: str) -> Path | None:
+    if given is not None:
+        return Path(given)
+    candidate = corpus_dir / default_name
+    return candidate if candidate.exists() else None
+
+
+def _speaker_words(segments: pd.DataFrame) -> set[str]:
+    """Lower-cased words of speaker labels: names should not show up as topic terms or distinctive words."""
+    words = set()
+    for label in segments["speaker"].dropna().unique():
+        words.update(w.strip(".,:()").lower() for w in str(label).split())
+    return {w for w in words if len(w) > 1}
+
+
+def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *, design: str | Path | None = None,
+            codings: str | Path | None = None, seed: int = 0, k: int | str = "auto", cache: bool = True) -> Analysis:
+    """Read, code and topic-model a corpus once; later calls with the same inputs load the stored result.
+
+    Parameters
+    ----------
+    corpus : path, default "corpus"
+        A folder of transcripts (with ``metadata.csv``), as for :func:`~mjs_analysis.load_corpus`.
+    codebook : path, optional
+        Default: ``codebook.yml`` in the corpus folder.
+    design : path, optional
+        The answer key; default ``design.yml`` in the corpus folder if it exists.
+    codings : path, optional
+        A folder or CSV file of manual codings; default the corpus folder's ``coding/`` if it exists.
+    seed : int, default 0
+    k : int or "auto", default "auto"
+        Number of topics (``"auto"``: chosen by coherence and stability).
+    cache : bool, default True
+        Read and write the stored result and the parsed-text cache.
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> a = analyse("../corpus")  # doctest: +SKIP
+    >>> a.tags.groupby("code").size()  # doctest: +SKIP
+    """
+    from . import __version__
+    from .codebook import Codebook
+    from .corpus import load_corpus
+    from .features import cache_dir
+
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"The 'seed' parameter of analyse must be a non-negative int. Got {seed!r} instead.")
+    corpus_dir = Path(corpus)
+    codebook_path = _find(corpus_dir, codebook, "codebook.yml")
+    if codebook_path is None:
+        raise CorpusError(f"{corpus_dir}: no codebook.yml here; pass codebook=PATH")
+    design_path = _find(corpus_dir, design, "design.yml")
+    codings_path = _find(corpus_dir, codings, "coding")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MjsWarning)
+        loaded = load_corpus(corpus_dir)
+    pipeline = _pipeline_identity("nl")
+    if loaded.errors:
+        raise CorpusError("\n".join(str(p) for p in loaded.errors))
+    coding_files = sorted(codings_path.glob("*.csv")) if codings_path and codings_path.is_dir() else \
+        [codings_path] if codings_path else []
+    key = hashlib.sha256(json.dumps([
+        _FORMAT, __version__, _source_digest(), loaded.hash, _file_digest(codebook_path, design_path, *coding_files),
+        seed, k, pipeline], sort_keys=True, default=str).encode()).hexdigest()[:24]
+    store = cache_dir() / "analysis" / f"{key}.pkl"
+    if cache and store.exists():
+        try:
+            with store.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # a damaged or outdated file: compute again
+    result = _compute(loaded, corpus_dir, Codebook.load(codebook_path), codebook_path, design_path, coding_files,
+                      seed, k, cache, pipeline)
+    if cache:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(store)  # atomic: notebooks running side by side never read half a file
+    return result
+
+
+def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, seed, k, cache, pipeline) -> Analysis:
+    import yaml
+
+    from .reliability import read_codings
+    from .tagging import tag
+    from .topics import TopicError, fit_topics, make_documents
+
+    notes: list[str] = []
+    segments = loaded.segments
+    units = segments[segments["speaker_role"] != "interviewer"].reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MjsWarning)
+        tags = tag(units, cb, cache=cache)
+        documents, meta = make_documents(segments, cache=cache)
+    names = _speaker_words(segments)
+    documents = [[w for w in doc if w not in names] for doc in documents]
+    keep = [i for i, d in enumerate(documents) if d]
+    documents, meta = [documents[i] for i in keep], meta.iloc[keep].reset_index(drop=True)
+    model = None
+    try:
+        model = fit_topics(documents, meta, k=k, seed=seed)
+    except TopicError as exc:
+        notes.append(f"Geen topicmodel: {exc}")
+    codes = [c.id for c in cb.codes if c.codable]
+    codings = read_codings(coding_files) if coding_files else None
+    if codings is not None:
+        codings = codings[codings["transcript_id"].isin(set(units["transcript_id"]))]
+        if codings.empty:
+            notes.append("De handmatige coderingen horen bij geen van de transcripten in dit corpus.")
+            codings = None
+    design = None
+    if design_path is not None:
+        design = yaml.safe_load(Path(design_path).read_text(encoding="utf-8")).get("contrasts")
+    meta_table = loaded.metadata
+    info = {"corpus": corpus_dir.as_posix(), "corpus_hash": loaded.hash, "n_transcripts": len(loaded),
+            "codebook": Path(codebook_path).as_posix(), "codebook_hash": _file_digest(codebook_path)[:16],
+            "seed": seed, "k": k, "pipeline": f"{pipeline['pipeline']} {pipeline['pipeline_version']}".strip(),
+            "pseudonymised": f"{int(meta_table['pseudonymised'].eq(True).sum())} van {len(meta_table)}",
+            "versions": _versions()}
+    return Analysis(segments=segments, units=units, tags=tags, codebook=cb, codes=codes,
+                    labels={c.id: c.label_in("nl") for c in cb.codes}, metadata=meta_table,
+                    problems=list(loaded.warnings), documents=documents, documents_meta=meta, model=model,
+                    codings=codings, design=design, info=info, notes=notes)
