@@ -15,11 +15,8 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the project
 
-analysis: setup  ## the main job, on the bundled demo corpus
-	$(BIN)/mjs validate corpus
-	$(BIN)/mjs segments corpus --output reports/segments.csv
-	$(BIN)/mjs tag corpus --output reports/tags.csv
-	$(BIN)/mjs agreement corpus/coding/coder_a.csv corpus/coding/coder_b.csv --tagger --format csv --output reports/agreement.csv
+analysis: setup  ## the main job, on the bundled demo corpus: executed notebooks and HTML in reports/
+	$(BIN)/mjs run --corpus corpus --output reports
 
 test: setup  ## the whole test suite
 	$(BIN)/python -m pytest -q

@@ -1,4 +1,4 @@
-"""The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``topics``, ``cache``.
+"""The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``topics``, ``run``, ``cache``.
 
 Bad input never produces a traceback: every problem is one line ``path[:line]: message`` on stderr
 (``validate`` prints them on stdout, as they are its output), and the exit status says whether
@@ -142,6 +142,23 @@ def _cmd_topics(args) -> int:
     return 1 if corpus.errors else 0
 
 
+def _cmd_run(args) -> int:
+    from .suite import run
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    results = run(args.corpus, args.output, neighbourhoods=args.neighbourhood, codebook=args.codebook,
+                  notebooks=args.notebooks, seed=args.seed, jobs=args.jobs, cache=not args.no_cache,
+                  allow_identifiable=args.allow_identifiable, key=args.key, progress=progress)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        print(r.error, file=sys.stderr)
+    print(f"{len(results) - len(failed)} of {len(results)} notebooks ran; reports in {Path(args.output) / 'index.html'}",
+          file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _int_or_fail(value: str, name: str) -> int:
     try:
         return int(value)
@@ -233,6 +250,26 @@ def build_parser() -> argparse.ArgumentParser:
     _output(p, ("json", "csv"))
     p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
     p.set_defaults(func=_cmd_topics)
+
+    p = sub.add_parser("run", help="the main job: execute the notebook suite and write the reports",
+                       description="Execute the notebooks (papermill): corpus overview, coding, topics, one report "
+                       "per neighbourhood, and the comparison. Writes each executed notebook, its HTML version, "
+                       "tags.csv and index.html to OUTPUT. The NLP runs once per run. Refuses transcripts not "
+                       "marked 'pseudonymised: true' unless --allow-identifiable. Exit status 1 if a notebook "
+                       "fails (the message names the notebook, cell and line).")
+    p.add_argument("--corpus", default="corpus", help="the corpus folder (default corpus)")
+    p.add_argument("--output", default="reports", help="where the reports go (default reports)")
+    p.add_argument("--neighbourhood", action="append", metavar="NAME",
+                   help="only this neighbourhood's report (repeatable)")
+    p.add_argument("--codebook", default=None, help="codebook YAML (default: codebook.yml in the corpus folder)")
+    p.add_argument("--notebooks", default=None, metavar="DIR", help="notebook sources (default: the bundled suite)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks run side by side (default 2)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or keep cached results")
+    p.add_argument("--allow-identifiable", action="store_true",
+                   help="run on transcripts that are not pseudonymised (private runs only)")
+    p.add_argument("--key", metavar="KEY.csv", help="pseudonymisation key: fail if any original value reaches an output")
+    p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("cache", help="the parsed-text cache: where it is, or clear it",
                        description="Parsed texts are cached outside the repository (MJS_CACHE_DIR overrides "

@@ -1,0 +1,317 @@
+"""The main job: `mjs run` executes the notebook suite, the committed reports are current, odd corpora run
+to the end with notes, and a failing notebook is named with its cell and line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mjs_analysis.cli import main
+from mjs_analysis.suite import SUITE, clean, run, slug
+
+from .conftest import CORPUS, ROOT
+
+REPORTS = ROOT / "reports"
+NEIGHBOURHOODS = ["Banne Buiksloot", "Holendrecht", "K-buurt", "Kleine Wereld-Buikslotermeer", "Slotermeer Noordoost"]
+
+
+def _texts(nb) -> list:
+    """What a reader sees of each code cell, minus image bytes and the package versions of the provenance."""
+    seen = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "stream":
+                outputs.append(("stream", out["text"]))
+            elif out["output_type"] == "error":
+                outputs.append(("error", out["ename"]))
+            else:
+                for mime, value in sorted(out.get("data", {}).items()):
+                    if mime.startswith("image/"):
+                        outputs.append((mime, "<image>"))
+                    else:
+                        text = value if isinstance(value, str) else json.dumps(value)
+                        text = re.sub(r" at 0x[0-9a-f]+>", " at 0x...>", text)  # object reprs carry addresses
+                        if "provenance(A)" in cell.source:
+                            text = "\n".join(line for line in text.splitlines() if "versie" not in line)
+                        outputs.append((mime, text))
+        seen.append((cell.source, outputs))
+    return seen
+
+
+def _error_outputs(nb) -> list:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o["output_type"] == "error"]
+
+
+@pytest.fixture(scope="module")
+def fresh_reports(tmp_path_factory):
+    """The suite executed now on the demo corpus, as `make analysis` does."""
+    out = tmp_path_factory.mktemp("reports")
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # notebooks get the corpus path as given ("corpus"), like `make analysis`
+    try:
+        results = run("corpus", out, progress=lambda line: None)
+    finally:
+        os.chdir(cwd)
+    return out, results
+
+
+def test_demo_run_writes_every_report_without_errors(fresh_reports):
+    out, results = fresh_reports
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    expected = ["01_corpus_overzicht", "02_codering", "03_topics",
+                *[f"04_buurt_{slug(n)}" for n in NEIGHBOURHOODS], "05_vergelijking"]
+    assert sorted(p.stem for p in out.glob("*.ipynb")) == sorted(expected)
+    assert sorted(p.stem for p in out.glob("*.html") if p.stem != "index") == sorted(expected)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for name in expected:
+        assert f'href="{name}.html"' in index and f'href="{name}.ipynb"' in index
+    for name in expected:
+        nb = nbformat.read(out / f"{name}.ipynb", as_version=4)
+        assert not _error_outputs(nb), name
+        first = next(c for c in nb.cells if c.cell_type == "code" and c.get("outputs"))
+        assert "corpus-hash" in first.outputs[0]["data"]["text/plain"]  # provenance comes first
+
+
+def test_each_neighbourhood_report_has_a_figure_quotes_and_findings(fresh_reports):
+    out, _ = fresh_reports
+    for name in NEIGHBOURHOODS:
+        nb = nbformat.read(out / f"04_buurt_{slug(name)}.ipynb", as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        assert any("image/png" in o.get("data", {}) for o in outputs), name
+        markdown = "\n".join(o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {}))
+        assert f"# {name}" in markdown
+        assert markdown.count("> —") >= 5, name  # quotes, each traced to speaker and transcript turn
+        assert "beurt" in markdown and "Meest besproken thema's in " + name in markdown
+
+
+def test_committed_reports_are_current(fresh_reports):
+    """reports/ in the repository is what the suite produces now (text and tables; not image bytes)."""
+    out, _ = fresh_reports
+    committed = sorted(p.name for p in REPORTS.glob("*.ipynb"))
+    produced = sorted(p.name for p in out.glob("*.ipynb"))
+    assert committed == produced, "reports/ is out of date: run `make analysis` and commit reports/"
+    for name in produced:
+        old = nbformat.read(REPORTS / name, as_version=4)
+        new = nbformat.read(out / name, as_version=4)
+        assert _texts(old) == _texts(new), f"reports/{name} is out of date: run `make analysis` and commit reports/"
+        assert (REPORTS / name).with_suffix(".html").is_file()
+    assert (REPORTS / "index.html").is_file() and (REPORTS / "tags.csv").is_file()
+
+
+def test_a_rerun_writes_identical_notebooks(fresh_reports, tmp_path, monkeypatch):
+    out, _ = fresh_reports
+    monkeypatch.chdir(ROOT)
+    run("corpus", tmp_path, neighbourhoods=["Holendrecht"], progress=lambda line: None)
+    name = "04_buurt_holendrecht.ipynb"
+    assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+
+
+# --------------------------------------------------------------------------- odd corpora
+
+
+ENGLISH = """I: Thank you for joining. How did the neighbourhood budget work for you?
+R: Honestly, at first I did not trust the council at all. They promised a lot and nothing happened.
+I: And later?
+R: Later we sat together with the district and decided on the plans ourselves. That felt like real say.
+I: What would you change?
+R: The rules for the subsidy are too complicated. Nobody understands the forms, and the money comes late.
+I: Anything else?
+R: I am proud of what we built. It is ours now, the residents run the garden.
+"""
+
+
+@pytest.fixture(scope="module")
+def odd_corpus(tmp_path_factory):
+    """One single-transcript neighbourhood, an English transcript, a code that never occurs, no codings."""
+    folder = tmp_path_factory.mktemp("odd")
+    keep = ["sln01", "sln02", "kb01", "kb03", "hd01"]
+    with (CORPUS / "metadata.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["transcript_id"] in keep]
+    for row in rows:
+        shutil.copy(CORPUS / f"{row['transcript_id']}.txt", folder)
+    rows.append({**rows[0], "transcript_id": "en01", "language": "en", "respondent_role": "bewoner",
+                 "respondent_description": "English-speaking resident"})
+    (folder / "en01.txt").write_text(ENGLISH, encoding="utf-8")
+    with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    codebook = (CORPUS / "codebook.yml").read_text(encoding="utf-8")
+    codebook += ("\n  - id: ruimtevaart\n    label: {nl: Ruimtevaart, en: Space travel}\n"
+                 "    definition: Nooit besproken in deze interviews.\n    rules:\n      terms: [raket, astronaut]\n")
+    (folder / "codebook.yml").write_text(codebook, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def odd_reports(odd_corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("odd-reports")
+    return out, run(odd_corpus, out, progress=lambda line: None)
+
+
+def _markdown(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+
+
+def test_odd_corpus_runs_to_the_end_with_notes(odd_reports):
+    out, results = odd_reports
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    assert len(results) == len(SUITE) - 1 + 3  # three neighbourhoods
+    for path in out.glob("*.ipynb"):
+        assert not _error_outputs(nbformat.read(path, as_version=4)), path.name
+    overview = _markdown(out / "01_corpus_overzicht.ipynb")
+    assert "Holendrecht heeft maar één transcript" in overview
+    assert "meer dan één taal" in overview
+    coding = _markdown(out / "02_codering.ipynb")
+    assert "Geen handmatige coderingen gevonden" in coding
+    assert "Nooit toegekend:** Ruimtevaart" in coding
+    assert "geen antwoordmodel" in coding
+    single = _markdown(out / "04_buurt_holendrecht.ipynb")
+    assert "één transcript" in single and "te weinig gegevens voor een toets (1 transcript(en)" in single
+
+
+def test_english_turns_get_a_note_about_the_codebook_language(odd_reports):
+    out, _ = odd_reports
+    with (out / "tags.csv").open(encoding="utf-8") as fh:
+        coded = len({r["turn"] for r in csv.DictReader(fh) if r["transcript_id"] == "en01"})
+    coding = _markdown(out / "02_codering.ipynb")
+    assert "4 respondentbeurten zijn in het 'en', het codeboek is in het 'nl'" in coding
+    assert f"{coded} van deze beurten kregen een code" in coding
+
+
+# --------------------------------------------------------------------------- failures and the CLI
+
+
+BROKEN = """# %% tags=["parameters"]
+corpus = "corpus"
+codebook = None
+seed = 0
+neighbourhood = None
+
+# %%
+print("fine")
+
+# %%
+x = 1
+y = x / 0
+"""
+
+FINE = """# %% tags=["parameters"]
+corpus = "corpus"
+codebook = None
+seed = 0
+neighbourhood = None
+
+# %%
+print("ran", corpus, neighbourhood)
+"""
+
+
+@pytest.fixture
+def tiny_suite(tmp_path):
+    """A suite of trivial notebooks, quick to execute, with 02_codering broken at a known line."""
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    for name in SUITE:
+        (folder / f"{name}.py").write_text(BROKEN if name == "02_codering" else FINE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def small_corpus(tmp_path):
+    folder = tmp_path / "small"
+    folder.mkdir()
+    with (CORPUS / "metadata.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["transcript_id"] in ("sln01", "kb01")]
+    for row in rows:
+        shutil.copy(CORPUS / f"{row['transcript_id']}.txt", folder)
+    with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    shutil.copy(CORPUS / "codebook.yml", folder)
+    return folder
+
+
+def test_failing_cell_is_named_and_the_other_notebooks_still_run(tiny_suite, small_corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", "--corpus", str(small_corpus), "--output", str(out), "--notebooks", str(tiny_suite)])
+    err = capsys.readouterr().err
+    assert code == 1
+    line = BROKEN.splitlines().index("y = x / 0") + 1
+    assert f"02_codering.py:{line}: cell 3 failed: ZeroDivisionError: division by zero" in err
+    assert "Traceback" not in err
+    assert "5 of 6 notebooks ran" in err
+    assert (out / "05_vergelijking.html").is_file() and (out / "02_codering.html").is_file()
+    assert "mislukt" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_unknown_neighbourhood_is_one_clear_line(tiny_suite, small_corpus, tmp_path, capsys):
+    code = main(["run", "--corpus", str(small_corpus), "--output", str(tmp_path / "o"), "--notebooks",
+                 str(tiny_suite), "--neighbourhood", "Atlantis"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1
+    assert err.splitlines()[-1] == "--neighbourhood: unknown 'Atlantis'; the corpus has 'K-buurt', 'Slotermeer Noordoost'"
+
+
+def test_missing_notebook_source_is_reported(tmp_path, small_corpus, capsys):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    assert main(["run", "--corpus", str(small_corpus), "--output", str(tmp_path / "o"), "--notebooks", str(folder)]) == 1
+    assert "notebook source(s) missing: 01_corpus_overzicht.py" in capsys.readouterr().err
+
+
+def test_neighbourhood_option_runs_only_that_report(tiny_suite, small_corpus, tmp_path, capsys):
+    (tiny_suite / "02_codering.py").write_text(FINE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--corpus", str(small_corpus), "--output", str(out), "--notebooks", str(tiny_suite),
+                 "--neighbourhood", "K-buurt"]) == 0
+    assert sorted(p.name for p in out.glob("*.ipynb")) == ["04_buurt_k-buurt.ipynb"]
+    nb = nbformat.read(out / "04_buurt_k-buurt.ipynb", as_version=4)
+    printed = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    assert f"ran {small_corpus.as_posix()} K-buurt\n" in printed
+
+
+def test_corpus_errors_stop_the_run_before_any_notebook(tiny_suite, small_corpus, tmp_path, capsys):
+    (small_corpus / "kapot.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--corpus", str(small_corpus), "--output", str(out), "--notebooks", str(tiny_suite)]) == 1
+    assert "kapot.txt" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_clean_removes_run_times_and_random_ids():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.metadata["papermill"] = {"start_time": "x", "end_time": "y", "duration": 1.0, "input_path": "/tmp/a",
+                                "parameters": {"seed": 0}}
+    nb.cells[0].metadata["papermill"] = {"duration": 0.1, "status": "completed"}
+    nb.cells[0].metadata["execution"] = {"iopub.status.busy": "x"}
+    clean(nb)
+    assert nb.metadata["papermill"] == {"parameters": {"seed": 0}}
+    assert nb.cells[0].metadata == {"papermill": {"status": "completed"}} and nb.cells[0]["id"] == "cell-0"
+
+
+def test_explore_notebook_runs_headless(small_corpus, tmp_path):
+    import jupytext
+    import papermill
+
+    out = tmp_path / "00.ipynb"
+    papermill.execute_notebook(jupytext.read(ROOT / "notebooks" / "00_verkennen.py"), str(out), kernel_name="python3",
+                               parameters={"corpus": str(small_corpus), "zoekterm": "geld"}, progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    assert not _error_outputs(nb)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "treffers voor 'geld'" in printed
