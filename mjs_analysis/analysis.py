@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import CorpusError, MjsWarning
+from .errors import CorpusError, MjsError, MjsWarning
 
 __all__ = ["Analysis", "analyse", "provenance"]
 
@@ -192,7 +192,7 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
     corpus_dir = Path(corpus)
     codebook_path = _find(corpus_dir, codebook, "codebook.yml")
     if codebook_path is None:
-        raise CorpusError(f"{corpus_dir}: no codebook.yml here; pass codebook=PATH")
+        raise MjsError(f"{corpus_dir}: no codebook.yml in the corpus folder; pass codebook=PATH (mjs run --codebook)")
     design_path = _find(corpus_dir, design, "design.yml")
     codings_path = _find(corpus_dir, codings, "coding")
     with warnings.catch_warnings():
@@ -200,7 +200,7 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
         loaded = load_corpus(corpus_dir)
     pipeline = _pipeline_identity("nl")
     if loaded.errors:
-        raise CorpusError("\n".join(str(p) for p in loaded.errors))
+        raise CorpusError(loaded.errors)
     coding_files = sorted(codings_path.glob("*.csv")) if codings_path and codings_path.is_dir() else \
         [codings_path] if codings_path else []
     key = hashlib.sha256(json.dumps([

@@ -1,4 +1,5 @@
-"""The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``topics``, ``run``, ``cache``.
+"""The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``topics``, ``run``,
+``pseudonymise``, ``cache``.
 
 Bad input never produces a traceback: every problem is one line ``path[:line]: message`` on stderr
 (``validate`` prints them on stdout, as they are its output), and the exit status says whether
@@ -159,6 +160,18 @@ def _cmd_run(args) -> int:
     return 1 if failed else 0
 
 
+def _cmd_pseudonymise(args) -> int:
+    from .privacy import pseudonymise
+
+    summary = pseudonymise(args.input, args.output, key=args.key, allowlist=args.allowlist,
+                           progress=lambda line: print(line, file=sys.stderr, flush=True))
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(summary.counts.items())) or "none"
+    print(f"{len(summary.files)} transcript(s) written to {args.output}; replacements: {counts}", file=sys.stderr)
+    print(f"check the work in {summary.review}" + (f"; key in {summary.key}" if summary.key else
+                                                   "; no key written (--key KEY.csv keeps one)"), file=sys.stderr)
+    return 0
+
+
 def _int_or_fail(value: str, name: str) -> int:
     try:
         return int(value)
@@ -270,6 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run on transcripts that are not pseudonymised (private runs only)")
     p.add_argument("--key", metavar="KEY.csv", help="pseudonymisation key: fail if any original value reaches an output")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("pseudonymise", help="copies of transcripts with personal data replaced by pseudonyms",
+                       description="Write pseudonymised copies of transcripts (same formats, marked pseudonymised: "
+                       "true): names (text, speaker labels, voice tags), addresses, postcodes, phone numbers, "
+                       "e-mail, URLs, handles, dates with a year, ID numbers. The same person gets the same "
+                       "pseudonym everywhere. Neighbourhood, district and city names and allowlisted words are "
+                       "kept. OUT gets pseudonymisation_review.csv to check the work; the key goes only to --key, "
+                       "outside OUT.")
+    p.add_argument("input", metavar="IN", help="a transcript file or folder")
+    p.add_argument("output", metavar="OUT", help="folder for the pseudonymised copies")
+    p.add_argument("--key", metavar="KEY.csv", help="write the key (original -> pseudonym) here; must be outside OUT")
+    p.add_argument("--allowlist", metavar="FILE", help="public names to keep, one per line")
+    p.set_defaults(func=_cmd_pseudonymise)
 
     p = sub.add_parser("cache", help="the parsed-text cache: where it is, or clear it",
                        description="Parsed texts are cached outside the repository (MJS_CACHE_DIR overrides "

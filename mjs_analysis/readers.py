@@ -50,7 +50,7 @@ INTERVIEWER_LABELS = r"i|int|interviewer|interviewster|onderzoeker(\s.*)?|modera
 _KNOWN_SPEAKERS = re.compile(
     rf"^({INTERVIEWER_LABELS}|r|resp|respondent|a|"
     r"(bewoner|bewoonster|ambtenaar|initiatiefnemer|ondernemer|deelnemer|spreker|participant|"
-    r"speaker|gebiedsmakelaar|panellid|publiek|kijker|resident)(\s+\w+)?)$",
+    r"speaker|gebiedsmakelaar|panellid|publiek|kijker|resident|persoon)(\s+\w+)?)$",
     re.IGNORECASE,
 )
 _ANNOTATION = re.compile(

@@ -261,6 +261,7 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
     """
     from .analysis import analyse
     from .corpus import load_corpus
+    from .privacy import identifiable, scan_leaks
 
     if not isinstance(jobs, int) or jobs < 1:
         raise SuiteError(f"The 'jobs' parameter of run must be an int >= 1. Got {jobs!r} instead.")
@@ -271,7 +272,7 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         raise MjsError("\n".join(str(p) for p in loaded.errors))
     if not len(loaded):
         raise MjsError(f"{corpus}: no transcripts found")
-    exposed = [t.transcript_id for t in loaded if t.metadata.get("pseudonymised") is not True]  # TODO privacy
+    exposed = identifiable(loaded)
     if exposed and not allow_identifiable:
         raise MjsError(f"{corpus}: {len(exposed)} transcript(s) not marked 'pseudonymised: true': "
                        f"{', '.join(map(str, exposed))}. Run 'mjs pseudonymise' first, or pass "
@@ -303,8 +304,6 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
             shutil.rmtree(scratch, ignore_errors=True)
     write_index(output, results, analysis.info)
     if key is not None:
-        from .privacy import scan_leaks
-
         leaks = scan_leaks([output], key)
         if leaks:
             raise MjsError("\n".join(str(p) for p in leaks))
