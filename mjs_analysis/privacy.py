@@ -139,11 +139,53 @@ def _trim_allowed(surface: str, allow: set[str]) -> str:
     return surface[words[0].start():words[-1].end()]
 
 
+def _function_words_only(surface: str) -> bool:
+    """"De", "Het", "In de": what is left of "De Banne" once the allowlisted name is cut off."""
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.nl.stop_words import STOP_WORDS as NL
+
+    words = re.findall(r"[^\W\d_]+", surface.lower())
+    return not re.search(r"\d", surface) and all(w in NL or w in EN for w in words)
+
+
 def _english_names(text: str) -> Iterable[tuple[str, str]]:
     names = _word_list("first_names_en.txt")
     for m in re.finditer(r"\b([A-Z][a-z]+)(?:\s+((?:[A-Z][a-z]+|[A-Z]')[A-Za-z-]*))?", text):
         if m.group(1) in names:
             yield m.group(0) if m.group(2) else m.group(1), "persoon"
+
+
+@functools.lru_cache(maxsize=1)
+def _dutch_words() -> frozenset[str]:
+    """Common Dutch word forms (spacy-lookups-data's lemma table): "Mooi." at a sentence start is not a name."""
+    import gzip
+
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        table = json.load(fh)
+    return frozenset(table) | frozenset(table.values())
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    return start == 0 or re.search(r"[.!?:;\n\"'(\[\]>-]\s*$", text[max(0, start - 4):start]) is not None
+
+
+_INTERJECTIONS = frozenset("""dankjewel dankuwel dank bedankt goedemiddag goedemorgen goedenavond goeiemiddag
+    hoi hallo dag doei welkom sorry graag oké oke okee ja nee nou tja oei ach hè hé jawel precies juist zeker
+    prima top super thanks hi hello yes no okay""".split())
+
+
+def _common(word: str, text: str) -> bool:
+    """A common word: in the Dutch word table, or used in lower case in this very text."""
+    low = word.lower().strip(".,;:!?")
+    return low in _dutch_words() or low in _INTERJECTIONS or \
+        re.search(rf"(?<![\w.@]){re.escape(low)}(?![\w@]|\.\w)", text) is not None
+
+
+#: An age identifies from this age on (HIPAA's rule); younger ages are kept.
+MIN_IDENTIFYING_AGE = 90
 
 
 def _detect(text: str, language: str) -> list[tuple[str, str]]:
@@ -154,9 +196,25 @@ def _detect(text: str, language: str) -> list[tuple[str, str]]:
             kind = _DEDUCE_TYPES.get(ann.tag.split("+")[0].split("_")[0], None)
             if kind is None:
                 kind = "persoon" if "persoon" in ann.tag or "patient" in ann.tag else "locatie"
-            if kind == "datum" and not _YEAR.search(ann.text):
+            surface = ann.text
+            if kind == "datum" and not _YEAR.search(surface):
                 continue  # "1 juli", "in november": not a date of birth, and needed for the story
-            found.append((ann.text, kind))
+            if kind == "leeftijd":
+                digits = re.search(r"\d+", surface)
+                if digits is None or int(digits.group(0)) < MIN_IDENTIFYING_AGE:
+                    continue  # "woont 15 jaar in de buurt"
+                follow = re.match(r"\s*-?\s*jaar(?:\s+oud)?", text[ann.end_char:])
+                surface += follow.group(0) if follow else ""  # "92 jaar", never every "92"
+            start = ann.start_char
+            if kind == "persoon":  # "Via Tom", "Goedemiddag Femke": a greeting or word glued to the name
+                while " " in surface and _common(surface.split()[0], text):
+                    head = surface.split()[0]
+                    surface = surface[len(head):].lstrip()
+                    start = ann.end_char - len(surface)
+            if (kind in ("persoon", "locatie") and " " not in surface.strip()
+                    and _sentence_start(text, start) and _common(surface, text)):
+                continue  # "Mooi.", "Niks.", "Jongens uit de buurt": a common word opening a sentence
+            found.append((surface, kind))
     else:
         found.extend(_english_names(text))
     return found
@@ -332,6 +390,7 @@ def _paragraphs(container):
 
 def _allowlist(corpus, extra: str | Path | None) -> set[str]:
     allow = {w.lower() for w in _word_list("allowlist_nl.txt")}
+    allow |= {part for phrase in list(allow) for part in re.findall(r"\w+", phrase)}
     for t in corpus:
         for key in ("neighbourhood", "district"):
             value = t.metadata.get(key)
@@ -414,9 +473,14 @@ def pseudonymise(source: str | Path, output: str | Path, *, key: str | Path | No
     found = [(s if k in ("email", "url", "account", "telefoon", "iban") else _trim_allowed(s, allow), k)
              for s, k in found]
     found = [(s, k) for s, k in found if re.search(r"[A-Z0-9@]", s) and not _allowed(s, allow)
+             and not _function_words_only(s)
              and not (k == "persoon" and (s.islower() or _role_label(s)))]
+    # the first name and surname of a full name are that person too, wherever they stand alone
+    parts = [(part, "persoon") for surface, k in found if k == "persoon" and len(surface.split()) > 1
+             for part in (surface.split()[0], surface.split()[-1])
+             if len(part) >= 3 and part[0].isupper() and not _allowed(part, allow) and not _function_words_only(part)]
     registry = _Registry()
-    registry.add_all(found)
+    registry.add_all(found + parts)
     replace = _Replacer(registry)
     output.mkdir(parents=True, exist_ok=True)
     summary = Summary()
