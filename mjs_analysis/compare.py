@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 __all__ = ["code_frequencies", "code_association", "distinctive_words", "code_cooccurrence", "key_quotes",
-           "check_contrasts", "group_versus_rest", "findings"]
+           "check_contrasts", "group_versus_rest", "findings", "format_p"]
 
 
 def _presence(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
@@ -316,7 +316,8 @@ def group_versus_rest(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[s
     return pd.DataFrame(rows)
 
 
-def _p(p: float) -> str:
+def format_p(p: float) -> str:
+    """A p-value for Dutch prose: ``"< 0,001"`` or ``"= 0,012"``."""
     return "< 0,001" if p < 0.001 else f"= {p:.3f}".replace(".", ",")
 
 
@@ -342,7 +343,7 @@ def findings(versus: pd.DataFrame, group: str, labels: dict | None = None, top: 
         lines.append(f"- **{name(r.code)}** komt in {group} {word} voor dan in de rest van de stad: "
                      f"{_pct(r.share_group)} (95%-interval {_pct(r.low_group)}–{_pct(r.high_group)}) tegen "
                      f"{_pct(r.share_rest)} ({_pct(r.low_rest)}–{_pct(r.high_rest)}); "
-                     f"p na correctie {_p(r.p_adjusted)}.")
+                     f"p na correctie {format_p(r.p_adjusted)}.")
     if (versus["verdict"] == "too little data").any():
         n, t = int(versus["n_group"].iloc[0]), int(versus["transcripts_group"].iloc[0])
         lines.append(f"- {group} heeft te weinig gegevens voor een toets ({t} transcript(en), {n} "

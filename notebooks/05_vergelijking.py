@@ -144,7 +144,7 @@ for code in ("eigenaarschap", "zeggenschap", "co_creatie"):
     hi, hv, lo, lv = strongest(core, A.label(code))
     if hi is not None:
         row = assoc.set_index("code").loc[code]
-        sig = (f"het verschil tussen buurten doorstaat de toets (p na correctie {row['p_adjusted']:.3f})"
+        sig = (f"het verschil tussen buurten doorstaat de toets (p na correctie {compare.format_p(row['p_adjusted'])})"
                if row["p_adjusted"] == row["p_adjusted"] and row["p_adjusted"] < 0.05
                else "het verschil tussen buurten is niet aantoonbaar")
         lines.append(f"- **{A.label(code)}** komt het meest ter sprake in {hi} ({hv:.0%}) en het minst in {lo} "
