@@ -11,8 +11,11 @@ Matching rules of a code (all optional)::
       phrases: ["uit eigen zak", "zeg maar"]        # several words, matched word by word (lemma or lower case)
       regex: ['\\bvijf ton\\b']                     # Python regex on the sentence text, case-insensitive
       exclude: [geldig, "geld niet"]                # a hit inside one of these terms/phrases does not count
+      weak: [formulier, "geld terug"]               # weak cues (terms or phrases, matched like them): each
+                                                    # counts as half a hit, so alone it never codes a unit
       on_negation: keep                             # keep | suppress | <code id> (e.g. vertrouwen -> wantrouwen)
-      min_hits: 1                                   # hits needed in one unit (turn or sentence)
+      min_hits: 1                                   # hits needed in one unit (turn or sentence); a term,
+                                                    # phrase or regex hit counts 1, a weak hit 1/2
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ __all__ = ["Code", "Rules", "Codebook", "CodebookError", "DEFAULT_CODEBOOK"]
 
 DEFAULT_CODEBOOK = Path("corpus") / "codebook.yml"
 CODE_KEYS = {"id", "label", "definition", "parent", "colour", "examples", "codable", "rules"}
-RULE_KEYS = {"terms", "phrases", "regex", "exclude", "on_negation", "min_hits"}
+RULE_KEYS = {"terms", "phrases", "regex", "exclude", "weak", "on_negation", "min_hits"}
 TOP_KEYS = {"version", "language", "codes"}
 NEGATION_ACTIONS = ("keep", "suppress")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -55,6 +58,7 @@ class Rules:
     phrases: tuple[str, ...] = ()
     regex: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
     on_negation: str = "keep"
     min_hits: int = 1
 
@@ -327,12 +331,19 @@ def _rules(cid: str, raw: dict, tokenizer, path, problems) -> Rules:
     phrases = _strings(raw.get("phrases"), "phrases", lines.get("phrases"), path, problems)
     regexes = _strings(raw.get("regex"), "regex", lines.get("regex"), path, problems)
     exclude = _strings(raw.get("exclude"), "exclude", lines.get("exclude"), path, problems)
+    weak = _strings(raw.get("weak"), "weak", lines.get("weak"), path, problems)
     for term, line in terms:
         _check_term(term, line, "term", tokenizer, path, problems)
     for phrase, line in phrases:
         _check_term(phrase, line, "phrase", tokenizer, path, problems)
     for pattern, line in exclude:
         _check_term(pattern, line, "phrase" if " " in pattern else "term", tokenizer, path, problems)
+    strong = {t.lower() for t, _ in terms + phrases}
+    for pattern, line in weak:
+        _check_term(pattern, line, "phrase" if " " in pattern else "term", tokenizer, path, problems)
+        if pattern.lower() in strong:
+            problems.append(Problem.error(
+                path, f"'{pattern}' of '{cid}' is both a weak cue and a term or phrase; keep one", line))
     for pattern, line in regexes:
         try:
             compiled = re.compile(pattern, re.IGNORECASE)
@@ -348,4 +359,5 @@ def _rules(cid: str, raw: dict, tokenizer, path, problems) -> Rules:
         min_hits = 1
     on_negation = str(raw.get("on_negation", "keep"))
     return Rules(tuple(t.lower() for t, _ in terms), tuple(p.lower() for p, _ in phrases),
-                 tuple(r for r, _ in regexes), tuple(e.lower() for e, _ in exclude), on_negation, min_hits)
+                 tuple(r for r, _ in regexes), tuple(e.lower() for e, _ in exclude),
+                 tuple(w.lower() for w, _ in weak), on_negation, min_hits)

@@ -15,6 +15,10 @@ The clause is the part of the sentence between punctuation, conjunctions and con
 alleen, en, want, omdat, ...), so a negation does not leak across "maar". What a negation does is the
 code's ``on_negation`` rule: keep the code (the default: "er was geen geld" is still about money),
 suppress it, or switch it to another code (``vertrouwen`` → ``wantrouwen``).
+
+Weak cues (a code's ``weak`` rule) are words that are about the code only when the text dwells on it
+("geld" in a corpus about a neighbourhood budget, "brief" as a passing detail): each counts as half a hit,
+so a unit needs a term, phrase or regex hit, or two weak cues, to reach ``min_hits: 1``.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ class _Hit:
     code: str
     rule: str
     negated: bool = False
+    weight: float = 1.0
 
 
 class _CompiledCodebook:
@@ -87,6 +92,8 @@ class _CompiledCodebook:
                 self.include.add(code.id, term, "term")
             for phrase in r.phrases:
                 self.include.add(code.id, phrase, "phrase")
+            for pattern in r.weak:
+                self.include.add(code.id, pattern, "phrase" if " " in pattern else "term", label="weak")
             for pattern in r.exclude:
                 self.exclude.add(code.id, pattern, "phrase" if " " in pattern else "term")
             for pattern in r.regex:
@@ -135,22 +142,24 @@ class _PatternSet:
         self._strings = strings
         self.exact: dict[int, list[tuple[str, str]]] = {}
         self.wild: list[tuple[str, str, str, str]] = []  # code, pattern, mode, stem
-        self.phrases: dict[int, list[tuple[str, str, tuple[int, ...]]]] = {}
+        self.phrases: dict[int, list[tuple[str, str, tuple[int, ...]]]] = {}  # code, rule, hashes
         self._wild_cache: dict[int, list[tuple[str, str]]] = {}
         self._wild_rx: re.Pattern | None = None
 
-    def add(self, code: str, pattern: str, kind: str) -> None:
+    def add(self, code: str, pattern: str, kind: str, label: str | None = None) -> None:
+        """Add a term or phrase of ``code``; its hits carry the rule ``label:pattern`` (label: its kind)."""
+        rule = f"{label or kind}:{pattern}"
         if kind == "phrase":
             hashes = tuple(self._strings.add(w) for w in pattern.split())
-            self.phrases.setdefault(hashes[0], []).append((code, pattern, hashes))
+            self.phrases.setdefault(hashes[0], []).append((code, rule, hashes))
         elif pattern.startswith("*") and pattern.endswith("*") and len(pattern) > 2:
-            self.wild.append((code, pattern, "in", pattern[1:-1]))
+            self.wild.append((code, rule, "in", pattern[1:-1]))
         elif pattern.endswith("*"):
-            self.wild.append((code, pattern, "prefix", pattern[:-1]))
+            self.wild.append((code, rule, "prefix", pattern[:-1]))
         elif pattern.startswith("*"):
-            self.wild.append((code, pattern, "suffix", pattern[1:]))
+            self.wild.append((code, rule, "suffix", pattern[1:]))
         else:
-            self.exact.setdefault(self._strings.add(pattern), []).append((code, pattern))
+            self.exact.setdefault(self._strings.add(pattern), []).append((code, rule))
 
     def _wild_table(self, p: Parsed) -> dict[int, list[tuple[str, str]]]:
         """Which distinct word forms of ``p`` match which wildcard terms (each form checked once)."""
@@ -165,11 +174,11 @@ class _PatternSet:
                 continue
             found = []
             if screen(word):
-                for code, pattern, mode, stem in self.wild:
+                for code, rule, mode, stem in self.wild:
                     if (mode == "prefix" and word.startswith(stem)  # glob: '*' is zero or more characters
                             or mode == "suffix" and word.endswith(stem)
                             or mode == "in" and stem in word):
-                        found.append((code, pattern))
+                        found.append((code, rule))
             self._wild_cache[h] = found
         return {h: v for h, v in self._wild_cache.items() if v}
 
@@ -182,10 +191,10 @@ class _PatternSet:
             for pos in np.flatnonzero(vocab.mask(table.keys())).tolist():
                 seen = set()
                 for h in (int(p.lower[pos]), int(p.lemma[pos])):
-                    for code, pattern in table.get(h, ()):
-                        if (code, pattern) not in seen:
-                            seen.add((code, pattern))
-                            out.append((pos, pos + 1, code, f"term:{pattern}"))
+                    for code, rule in table.get(h, ()):
+                        if (code, rule) not in seen:
+                            seen.add((code, rule))
+                            out.append((pos, pos + 1, code, rule))
         if self.phrases:
             n = len(p.lower)
             doc = p.doc_of(np.arange(n)) if n else np.zeros(0, dtype=np.int64)
@@ -193,12 +202,12 @@ class _PatternSet:
             low, lem = p.lower[cand_all], p.lemma[cand_all]
             for first, phrases in self.phrases.items():
                 cand0 = cand_all[(low == first) | (lem == first)]
-                for code, pattern, hashes in phrases:
+                for code, rule, hashes in phrases:
                     cand = cand0[cand0 + len(hashes) <= n]
                     for k, h in enumerate(hashes[1:], start=1):  # narrow the candidates word by word
                         cand = cand[(p.lower[cand + k] == h) | (p.lemma[cand + k] == h)]
                     cand = cand[doc[cand] == doc[cand + len(hashes) - 1]]  # within one text
-                    out.extend((pos, pos + len(hashes), code, f"phrase:{pattern}") for pos in cand.tolist())
+                    out.extend((pos, pos + len(hashes), code, rule) for pos in cand.tolist())
         return out
 
 
@@ -294,7 +303,10 @@ def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> 
     negated = _negated(p, vocab, starts, ends).tolist()
     hits: list[_Hit] = []
     seen = set()
-    for (s, e, code, rule), d, neg in zip(raw, docs, negated):
+    # Strong hits first, so that a word that is a term of a code and also part of its weak cue counts 1.
+    order = sorted(range(len(raw)), key=lambda i: raw[i][3].startswith("weak:"))
+    for i in order:
+        (s, e, code, rule), d, neg = raw[i], docs[i], negated[i]
         if (d, s, code) in seen:
             continue
         if excl and any(s < xe and xs < e for xs, xe in excl.get((d, code), ())):
@@ -306,7 +318,7 @@ def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> 
         if neg and action != "keep":
             rule = f"{rule} (negated: {code} -> {action})"
             code = action
-        hits.append(_Hit(d, s, e, code, rule, neg))
+        hits.append(_Hit(d, s, e, code, rule, neg, 0.5 if rule.startswith("weak:") else 1.0))
     return hits
 
 
@@ -319,9 +331,14 @@ def tag_texts(
     groups: Iterable | None = None,
     cache: bool = True,
     n_process: int = 1,
+    context: Sequence[int | None] | None = None,
     _compiled: _CompiledCodebook | None = None,
 ) -> pd.DataFrame:
     """Code a list of texts. One row per (text, code) — or (text, sentence, code) with ``unit="sentence"``.
+
+    ``context`` (turn unit only) gives for each text the index of the text it answers (the interviewer's
+    question), or None: a question that matches a code counts as one weak cue (half a hit) for that code
+    in its answer, but only when the answer has a hit of the code of its own.
 
     Columns: ``doc`` (index into ``texts``), ``sentence``, ``code``, ``start``/``end`` (character offsets of
     the evidence sentence in its text), ``evidence``, ``matched``, ``rule``, ``n_hits``, ``negated``,
@@ -330,6 +347,8 @@ def tag_texts(
     if unit not in ("turn", "sentence"):
         raise ValueError(f"The 'unit' parameter must be one of 'turn', 'sentence'. Got {unit!r} instead.")
     texts = list(texts)
+    if context is not None and (unit != "turn" or len(context) != len(texts)):
+        raise ValueError("'context' needs unit='turn' and one entry (an index into texts, or None) per text.")
     nlp = get_nlp(language)
     p = parse(texts, nlp, groups=groups, cache=cache, n_process=n_process)
     compiled = _compiled or _CompiledCodebook(codebook)
@@ -351,7 +370,15 @@ def tag_texts(
     rows = []
     for key, hs in groups_.items():
         code = key[-1]
-        if len(hs) < compiled.min_hits.get(code, 1):
+        need = compiled.min_hits.get(code, 1)
+        score = sum(h.weight for h in hs)
+        rules = list(dict.fromkeys(h.rule for h in hs))
+        if context is not None and score < need:
+            asked = context[key[0]]
+            if asked is not None and (asked, code) in groups_:
+                score += 0.5  # the question was about this code: it supports the answer's own cue
+                rules.append("context:question")
+        if score < need:
             continue
         first = hs[0]
         s0, s1 = sentence_bounds[sid[first.start]]
@@ -361,7 +388,7 @@ def tag_texts(
         rows.append({
             "doc": first.doc, "sentence": sid[first.start] - sid[doc_start[first.doc]], "code": code,
             "start": a, "end": b, "evidence": text[a:b], "matched": "; ".join(matched),
-            "rule": "; ".join(dict.fromkeys(h.rule for h in hs)), "n_hits": len(hs),
+            "rule": "; ".join(rules), "n_hits": len(hs),
             "negated": any(h.negated for h in hs), "pipeline": pipeline,
         })
     return pd.DataFrame(rows, columns=columns)
@@ -390,6 +417,7 @@ def tag(
     all_speakers: bool = False,
     cache: bool = True,
     n_process: int = 1,
+    context: bool = True,
 ) -> pd.DataFrame:
     """Code the turns of a segment table with a codebook.
 
@@ -407,6 +435,10 @@ def tag(
         Use the parsed-features cache.
     n_process : int, default 1
         Processes for spaCy when parsing.
+    context : bool, default True
+        With ``unit="turn"``, let the interviewer's question support weak evidence in its answer: when the
+        turn right before a respondent turn is an interviewer turn that matches a code, it counts as one
+        weak cue (half a hit) for that code, but only in an answer with a hit of the code of its own.
 
     Returns
     -------
@@ -426,10 +458,26 @@ def tag(
     languages = rows["language"].fillna("nl") if "language" in rows else pd.Series("nl", index=rows.index)
     compiled = _CompiledCodebook(cb)
     frames = []
+    questions = _questions(segments) if context and unit == "turn" else None
     for lang, part in rows.groupby(languages, sort=False):
-        tags = tag_texts(part["text"].tolist(), cb, unit=unit, language=str(lang),
-                         groups=part["transcript_id"].tolist(), cache=cache, n_process=n_process,
-                         _compiled=compiled)
+        texts, groups, ctx = part["text"].tolist(), part["transcript_id"].tolist(), None
+        if questions is not None:
+            asked = questions.reindex(part.index)
+            ctx, where = [], {}
+            for q in asked.tolist():
+                if isinstance(q, int) or (q == q and q is not None):
+                    q = int(q)
+                    if q not in where:
+                        where[q] = len(texts)
+                        texts.append(segments.at[q, "text"])
+                        groups.append(f"{segments.at[q, 'transcript_id']}#questions")
+                    ctx.append(where[q])
+                else:
+                    ctx.append(None)
+            ctx += [None] * (len(texts) - len(ctx))
+        tags = tag_texts(texts, cb, unit=unit, language=str(lang), groups=groups, cache=cache,
+                         n_process=n_process, context=ctx, _compiled=compiled)
+        tags = tags[tags["doc"] < len(part)]
         if tags.empty:
             continue
         meta = part.iloc[tags["doc"].to_numpy()]
@@ -444,6 +492,14 @@ def tag(
         return pd.DataFrame(columns=TAG_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[TAG_COLUMNS]
     return out.sort_values(["transcript_id", "turn", "sentence", "code"], kind="stable").reset_index(drop=True)
+
+
+def _questions(segments: pd.DataFrame) -> pd.Series:
+    """For each turn, the index (label) of the interviewer turn right before it in its transcript."""
+    order = segments.sort_values(["transcript_id", "turn"], kind="stable")
+    before = order.groupby("transcript_id", sort=False)["speaker_role"].shift(1)
+    label = pd.Series(order.index, index=order.index).groupby(order["transcript_id"], sort=False).shift(1)
+    return label[(before == "interviewer") & (order["speaker_role"] != "interviewer")].astype(int)
 
 
 def code_matrix(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:

@@ -149,6 +149,85 @@ def test_unit_parameter_is_validated(codebook):
         tag_texts(["x"], codebook, unit="paragraph")
 
 
+WEAK_CODEBOOK = """\
+codes:
+  - id: financiering
+    label: {nl: Financiering}
+    rules: {terms: [subsidie], weak: [geld, euro, "eigen zak"]}
+  - id: frustratie
+    label: {nl: Frustratie}
+    rules: {terms: [frustrerend], weak: [lastig], min_hits: 2}
+  - id: zeggenschap
+    label: {nl: Zeggenschap}
+    rules: {terms: [beslissen], weak: [stemmen]}
+"""
+
+
+@pytest.fixture(scope="module")
+def weak_codebook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cb") / "codebook.yml"
+    path.write_text(WEAK_CODEBOOK, encoding="utf-8")
+    return Codebook.load(path)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Er was wat geld over.", set()),                                  # one weak cue: a passing mention
+    ("Het geld was op, en geen euro kwam terug.", {"financiering"}),   # two weak cues
+    ("Het geld was op. Alles uit eigen zak.", {"financiering"}),       # a weak term and a weak phrase
+    ("De subsidie liep af.", {"financiering"}),                        # a term alone
+    ("Het was frustrerend.", set()),                                   # min_hits 2: one term is not enough
+    ("Frustrerend en lastig, echt lastig.", {"frustratie"}),           # 1 + 1/2 + 1/2 = 2
+    ("Frustrerend en lastig.", set()),                                 # 1 + 1/2 < 2
+])
+def test_weak_cues_count_half(weak_codebook, text, expected):
+    assert codes_of(weak_codebook, text) == expected
+
+
+def test_weak_cues_in_the_sentence_unit_and_rule_column(weak_codebook):
+    text = "Geld was er. Het geld en elke euro waren op."
+    tags = tag_texts([text], weak_codebook, unit="sentence")
+    assert list(tags["sentence"]) == [1]
+    assert tags["rule"].iloc[0] == "weak:geld; weak:euro" and tags["n_hits"].iloc[0] == 2
+
+
+def question_segments(question, answer):
+    return pd.DataFrame({
+        "transcript_id": ["t1", "t1", "t1", "t1"], "turn": [0, 1, 2, 3],
+        "speaker": ["I", "R", "I", "R"],
+        "speaker_role": ["interviewer", "respondent", "interviewer", "respondent"],
+        "text": ["Hoe gaat het?", "Goed.", question, answer], "start_char": [0, 20, 40, 100],
+        "language": ["nl"] * 4,
+    })
+
+
+def test_a_question_about_a_code_supports_a_weak_cue_in_its_answer(weak_codebook):
+    seg = question_segments("Mochten jullie zelf beslissen?", "Nou, we mochten stemmen.")
+    tags = tag(seg, weak_codebook)
+    assert list(zip(tags.turn, tags.code)) == [(3, "zeggenschap")]
+    row = tags.iloc[0]
+    assert row.rule == "weak:stemmen; context:question" and row.matched == "stemmen"
+    assert row.evidence == "Nou, we mochten stemmen." and row.start_char == 100
+    assert tag(seg, weak_codebook, context=False).empty  # without the question: one weak cue only
+    assert tag(seg, weak_codebook, unit="sentence").empty  # the question supports whole turns only
+
+
+def test_a_question_alone_codes_nothing_and_only_the_turn_right_before_counts(weak_codebook):
+    assert tag(question_segments("Mochten jullie zelf beslissen?", "Ja hoor."), weak_codebook).empty
+    seg = question_segments("Mochten jullie zelf beslissen?", "Nou, we mochten stemmen.")
+    seg.loc[2, "speaker_role"] = "respondent"  # the turn before is another respondent's
+    tags = tag(seg, weak_codebook)
+    assert list(zip(tags.turn, tags.code)) == [(2, "zeggenschap")]
+    other = question_segments("Ging het over geld?", "Nou, we mochten stemmen.")
+    assert tag(other, weak_codebook).empty  # a question about another code does not help
+
+
+def test_context_is_validated(weak_codebook):
+    with pytest.raises(ValueError, match="'context' needs unit='turn'"):
+        tag_texts(["a", "b"], weak_codebook, context=[None])
+    with pytest.raises(ValueError, match="'context' needs unit='turn'"):
+        tag_texts(["a"], weak_codebook, unit="sentence", context=[None])
+
+
 # ----------------------------------------------------------------------------- scikit-learn
 
 TEXTS = ["Ik heb geen vertrouwen meer.", "Het was geweldig!", "Over het weer.", "Subsidie en geld."]
