@@ -87,12 +87,33 @@ def test_good_codebook(write):
     (("    label: {nl: Wantrouwen, en: Distrust}\n", ""), "codebook.yml:18: code 'wantrouwen' needs a label"),
     (("    codable: false\n", "    codable: false\n    parent: wantrouwen\n"), "code 'relatie' is its own ancestor"),
     (("      exclude: [zelfvertrouwen]", "      exclude: zelfvertrouwen"), "codebook.yml:16: 'exclude' must be a list of texts"),
+    (("      exclude: [zelfvertrouwen]", "      exclude: [zelfvertrouwen]\n      weak: geloof"),
+     "codebook.yml:17: 'weak' must be a list of texts"),
+    (("      exclude: [zelfvertrouwen]", "      exclude: [zelfvertrouwen]\n      weak: [geloof, vertrouwen]"),
+     "codebook.yml:17: 'vertrouwen' of 'vertrouwen' is both a weak cue and a term or phrase; keep one"),
+    (("      exclude: [zelfvertrouwen]", "      exclude: [zelfvertrouwen]\n      weak: [ge*loof]"),
+     "codebook.yml:17: term 'ge*loof' can never match: '*' is allowed only at the start or end"),
+    (("      exclude: [zelfvertrouwen]", "      exclude: [zelfvertrouwen]\n      weak: [\"op haar*\"]"),
+     "codebook.yml:17: phrase 'op haar*' can never match"),
+    (("      exclude: [zelfvertrouwen]", "      exclude: [zelfvertrouwen]\n      weak: ['']"),
+     "codebook.yml:17: 'weak' entries must be non-empty texts"),
 ])
 def test_each_error_names_its_line(write, change, expected):
     old, new = change
     assert old in GOOD, old
     errors = errors_of(write, GOOD.replace(old, new, 1))
     assert any(expected in e for e in errors), errors
+
+
+def test_weak_cues_are_loaded(write):
+    text = GOOD.replace("      exclude: [zelfvertrouwen]", "      exclude: [zelfvertrouwen]\n      weak: [Geloof, \"op haar\"]")
+    cb = Codebook.load(write("codebook.yml", text))
+    assert cb["vertrouwen"].rules.weak == ("geloof", "op haar") and cb["wantrouwen"].rules.weak == ()
+
+
+def test_demo_codebook_uses_weak_cues():
+    cb = Codebook.load(CORPUS / "codebook.yml")
+    assert "geld" in cb["financiering"].rules.weak and "geld" not in cb["financiering"].rules.terms
 
 
 def test_invalid_yaml(write):
