@@ -236,7 +236,7 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
     units = segments[segments["speaker_role"] != "interviewer"].reset_index(drop=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MjsWarning)
-        tags = tag(units, cb, cache=cache)
+        tags = tag(segments, cb, cache=cache)  # with the interviewer turns: a question supports its answer
         documents, meta = make_documents(segments, cache=cache)
     names = _speaker_words(segments)
     documents = [[w for w in doc if w not in names] for doc in documents]

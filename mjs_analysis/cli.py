@@ -95,7 +95,8 @@ def _cmd_agreement(args) -> int:
         return 1
     reference = None
     if args.tagger:
-        tags = tag(units, codebook, cache=not args.no_cache)
+        coded = seg[seg.transcript_id.isin(set(codings.transcript_id))]  # questions too: context for answers
+        tags = tag(coded, codebook, cache=not args.no_cache)
         codings = pd.concat([codings, tags.assign(coder="tagger")[["transcript_id", "turn", "code", "coder"]]],
                             ignore_index=True)
         reference = "tagger"

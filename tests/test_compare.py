@@ -144,7 +144,7 @@ def test_known_answer_contrasts_of_the_demo_corpus():
         segments = load_corpus(CORPUS).segments
         units = segments[segments.speaker_role == "respondent"]
         codebook = Codebook.load(CORPUS / "codebook.yml")
-        result = check_contrasts(CORPUS / "design.yml", tag(units, codebook), units, codebook.ids)
+        result = check_contrasts(CORPUS / "design.yml", tag(segments, codebook), units, codebook.ids)
     failed = result[~result.holds]
     assert failed.empty, failed[["id", "detail", "statement"]].to_string()
     assert len(result) == 18
