@@ -26,7 +26,7 @@ seed = 0
 # %%
 # %matplotlib inline
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from mjs_analysis import plots
 from mjs_analysis.analysis import analyse, provenance
@@ -100,7 +100,8 @@ if M is not None:
 # %%
 if M is not None:
     table = M.code_table(A.tags).rename(index=A.label, columns=lambda c: labels[int(c.split("_")[1])])
-    display(table.style.set_uuid("topics-codes").background_gradient(cmap="Blues", axis=None).format("{:.2f}"))
+    styled = table.style.set_uuid("topics-codes").background_gradient(cmap="Blues", axis=None).format("{:.2f}")
+    display(HTML(styled.to_html()))
 
 # %%
 if M is not None:
