@@ -180,6 +180,8 @@ Interviewer: How did you hear about it?
 Sarah Miller: From my neighbour John. You can reach me at sarah.miller@example.org or +31 6 2233 4455.
 Interviewer: And the district?
 Sarah Miller: Zuidoost gave us the money, John and I did the rest.
+Interviewer: Anything else?
+Sarah Miller: Mrs. Okafor, born on March 12, 1958, lives at 221B Baker Street. Ask Dr Whitfield.
 """
 
 
@@ -190,10 +192,136 @@ def test_english_transcripts_use_patterns_and_the_name_list(tmp_path):
     out = tmp_path / "out"
     summary = quiet(pseudonymise, folder, out)
     text = (out / "en1.txt").read_text(encoding="utf-8")
-    for value in ("Sarah", "Miller", "John", "sarah.miller@example.org", "+31 6 2233 4455"):
+    for value in ("Sarah", "Miller", "John", "sarah.miller@example.org", "+31 6 2233 4455", "Okafor",
+                  "March 12, 1958", "221B Baker Street", "Whitfield"):
         assert not _contains(text.split("---")[-1], value), value
-    assert "Zuidoost gave us the money" in text and "Persoon 1: From my neighbour Persoon 2." in text
-    assert summary.counts == {"persoon": 4, "email": 1, "telefoon": 1}  # two labels, John twice
+    assert "Zuidoost gave us the money" in text
+    john = re.search(r"Persoon 1: From my neighbour (Persoon \d)\.", text).group(1)
+    okafor, whitfield = re.search(r"Mrs\. (Persoon \d), born on Datum 1, lives at Adres 1\. Ask Dr (Persoon \d)\.",
+                                  text).groups()
+    assert len({"Persoon 1", john, okafor, whitfield}) == 4 and f"{john} and I did the rest" in text
+    # three labels, John twice, the two titled surnames
+    assert summary.counts == {"persoon": 7, "email": 1, "telefoon": 1, "datum": 1, "adres": 1}
+
+
+def _corpus(folder: Path, files: dict[str, str], metadata: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    if metadata is not None:
+        (folder / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return folder
+
+
+FRONT = "---\ntranscript_id: {tid}\nneighbourhood: K-buurt\ndistrict: Zuidoost\nlanguage: nl\n---\n"
+
+
+def test_names_that_are_dutch_words_are_replaced_and_questions_kept(tmp_path):
+    """deduce finds "Roos", "Bram" and "Jan"; they are Dutch words too, yet a found first name is never dropped
+    as one. "Ken je ...?" and "Eh," are no names."""
+    text = FRONT.format(tid="w1") + (
+        "Interviewer: Wie deed er mee?\n"
+        "R: Mooi. Roos heeft ons geholpen. Bram zei dat het goed was. Jan de Vries kwam ook langs.\n"
+        "Interviewer: Ken je dat plan van de lampen?\n"
+        "R: Eh, ja. Jan zei dat meneer De Vries het wist. En een bos rozen van henk, mijn buurman Henk.\n")
+    out = tmp_path / "out"
+    quiet(pseudonymise, _corpus(tmp_path / "in", {"w1.txt": text}), out)
+    body = (out / "w1.txt").read_text(encoding="utf-8").split("---")[-1]
+    for name in ("Roos", "Bram", "Jan", "Vries", "henk", "Henk"):
+        assert not _contains(body, name), name
+    assert "Ken je dat plan van de lampen?" in body and "R: Eh, ja." in body and "een bos rozen van" in body
+    assert re.search(r"(Persoon \d+) kwam ook langs\.[\s\S]*\b\1 zei dat meneer \1 het wist", body)
+
+
+def test_names_in_file_names_and_ids_are_replaced_consistently(tmp_path):
+    folder = _corpus(tmp_path / "in", {
+        "interview_henk_pietersen.txt": "Interviewer: Hoe gaat het?\nHenk Pietersen: Goed.\nInterviewer: Fijn.\n"
+                                        "Henk Pietersen: Tot ziens.\n",
+        "sub/kb_Aisha.vtt": "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n<v Aisha>Hallo, ik ben Aisha.\n",
+    }, "transcript_id,neighbourhood,district,language\ninterview_henk_pietersen,K-buurt,Zuidoost,nl\n"
+       "kb_Aisha,K-buurt,Zuidoost,nl\n")
+    out = tmp_path / "out"
+    summary = quiet(pseudonymise, folder, out)
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*.*"))
+    assert not any("henk" in n.lower() or "pietersen" in n.lower() or "aisha" in n.lower() for n in names), names
+    assert set(summary.renamed) == {"interview_henk_pietersen", "kb_Aisha"}
+    corpus = quiet(load_corpus, out)
+    assert sorted(t.transcript_id for t in corpus) == sorted(summary.renamed.values())
+    assert corpus.errors == [] and identifiable(corpus) == []
+    assert (out / "sub").is_dir()  # subfolders are kept
+    review = (out / "pseudonymisation_review.csv").read_text(encoding="utf-8")
+    assert "henk" not in review.lower() and "aisha" not in review.lower()
+
+
+def test_a_second_batch_reuses_the_key_and_keeps_the_first(tmp_path):
+    first = _corpus(tmp_path / "batch1", {"a1.txt": FRONT.format(tid="a1") +
+                                          "Interviewer: Wie?\nR: Marieke Jansen en Henk Pietersen.\n"})
+    second = _corpus(tmp_path / "batch2", {"a2.txt": FRONT.format(tid="a2") +
+                                           "Interviewer: Wie?\nR: Henk Pietersen, Kees Bos en Marieke Jansen.\n"})
+    out, key = tmp_path / "out", tmp_path / "secret" / "key.csv"
+    quiet(pseudonymise, first, out, key=key)
+    quiet(pseudonymise, second, out, key=key)
+    with key.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    by_original = {}
+    for row in rows:
+        by_original.setdefault(row["original"], set()).add(row["pseudonym"])
+    assert all(len(p) == 1 for p in by_original.values()) and {r["transcript"] for r in rows} == {"a1", "a2"}
+    assert len(by_original["Kees Bos"] | by_original["Henk Pietersen"] | by_original["Marieke Jansen"]) == 3
+    assert sorted(t.transcript_id for t in quiet(load_corpus, out)) == ["a1", "a2"]
+    assert identifiable(quiet(load_corpus, out)) == []
+    not_a_key = tmp_path / "notes.csv"
+    not_a_key.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(PrivacyError, match="is not a pseudonymisation key"):
+        pseudonymise(first, tmp_path / "out2", key=not_a_key)
+    assert not_a_key.read_text(encoding="utf-8") == "a,b\n1,2\n"
+
+
+def test_docx_front_matter_headers_and_properties(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in ("---", "transcript_id: d2", "neighbourhood: K-buurt", "district: Zuidoost", "language: nl",
+                 "respondent_description: buurvrouw van Johanna Vermeulen", "---",
+                 "Interviewer: Wie?", "Bewoner: Johanna Vermeulen, die woont hier al lang."):
+        document.add_paragraph(line)
+    document.sections[0].header.paragraphs[0].text = "Interview met Johanna Vermeulen"
+    document.core_properties.title = "Johanna Vermeulen, K-buurt"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    document.save(str(folder / "d2.docx"))
+    out = tmp_path / "out"
+    quiet(pseudonymise, folder, out)
+    after = docx.Document(str(out / "d2.docx"))
+    texts = [p.text for p in after.paragraphs]
+    assert texts[:5] == ["---", "transcript_id: d2", "neighbourhood: K-buurt", "district: Zuidoost", "language: nl"]
+    assert "pseudonymised: true" in texts[:8] and texts.count("---") == 2
+    everything = "\n".join(texts + [after.sections[0].header.paragraphs[0].text, after.core_properties.title])
+    assert "Johanna" not in everything and "Vermeulen" not in everything
+    assert after.core_properties.title == "Persoon 1, K-buurt"
+    assert identifiable(quiet(load_corpus, out)) == []
+
+
+def test_output_inside_input_and_bad_parameters_are_refused(tmp_path):
+    with pytest.raises(PrivacyError, match="must not be the input folder or lie inside it"):
+        pseudonymise(RAW, RAW / "pseudo")
+    assert not (RAW / "pseudo").exists()
+    with pytest.raises(PrivacyError, match="no such file or folder"):
+        pseudonymise(tmp_path / "missing", tmp_path / "out")
+    with pytest.raises(PrivacyError, match="'progress' parameter of pseudonymise must be a callable"):
+        pseudonymise(RAW, tmp_path / "out", progress="yes")
+
+
+def test_deduce_is_loaded_once_and_cached_per_machine(pseudo):
+    import platformdirs
+
+    from mjs_analysis.privacy import _deduce
+
+    assert _deduce() is _deduce()
+    cache = Path(_deduce().cache_path)
+    assert cache.is_relative_to(Path(platformdirs.user_cache_dir("mjs-analysis")))
+    assert (cache / "cache" / "lookup_structs.pickle").is_file()
 
 
 # --------------------------------------------------------------------------- the gate
@@ -202,7 +330,8 @@ def test_english_transcripts_use_patterns_and_the_name_list(tmp_path):
 def test_scan_leaks_finds_escaped_values_and_names_file_and_type(tmp_path):
     key = tmp_path / "key.csv"
     key.write_text("original,pseudonym,type,transcript,position\nHenk Pietersen,Persoon 1,persoon,t,line 1\n"
-                   "henk@mail.nl,E-mail 1,email,t,line 2\nJo,Persoon 2,persoon,t,line 3\n", encoding="utf-8")
+                   "henk@mail.nl,E-mail 1,email,t,line 2\nJo,Persoon 2,persoon,t,line 3\n"
+                   "06-12345678,Telefoon 1,telefoon,t,line 4\n", encoding="utf-8")
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "clean.html").write_text("<p>Persoon 1 zei: Jo, dat is goed.</p>", encoding="utf-8")
@@ -210,10 +339,21 @@ def test_scan_leaks_finds_escaped_values_and_names_file_and_type(tmp_path):
     (reports / "leak.ipynb").write_text(json.dumps({"text": "Henk\u00a0Pietersen".replace("\u00a0", " ")},
                                                    ensure_ascii=True), encoding="utf-8")
     (reports / "quote.ipynb").write_text('{"text": ["> \\"Henk Pietersen\\" zei"]}', encoding="utf-8")
+    (reports / "table.html").write_text("<td><span>Henk</span>\n<span>Pietersen</span></td>", encoding="utf-8")
+    (reports / "files.csv").write_text("file\ninterview_henk_pietersen.txt\n", encoding="utf-8")
+    (reports / "phone.md").write_text("Bel 06 1234 5678.", encoding="utf-8")
+    (reports / "plot.png").write_bytes(b"\x89PNG Henk Pietersen")  # not a text output: skipped in folders
     problems = scan_leaks([reports], key)
     found = sorted((Path(p.path).name, p.message.split("'")[1]) for p in problems)
-    assert found == [("leak.html", "email"), ("leak.ipynb", "persoon"), ("quote.ipynb", "persoon")]
-    assert all("Henk" not in str(p) and "henk@" not in str(p) for p in problems)
+    assert found == [("files.csv", "persoon"), ("leak.html", "email"), ("leak.ipynb", "persoon"),
+                     ("phone.md", "telefoon"), ("quote.ipynb", "persoon"), ("table.html", "persoon")]
+    assert all("Henk" not in str(p) and "henk@" not in str(p) and "5678" not in str(p) for p in problems)
+    assert "(the original of Persoon 1)" in str(problems[0])
+    assert scan_leaks(str(reports / "clean.html"), key) == []  # one path, not a list; "Jo" is too short
+    missing = scan_leaks([reports / "clean.html", tmp_path / "nope"], key)
+    assert [Path(p.path).name for p in missing] == ["nope"] and "could not be scanned" in missing[0].message
+    with pytest.raises(PrivacyError, match="not a pseudonymisation key"):
+        scan_leaks([reports], reports / "files.csv")
 
 
 def _suite(folder: Path, first: str = FINE) -> Path:
