@@ -168,6 +168,9 @@ def _cmd_pseudonymise(args) -> int:
                            progress=lambda line: print(line, file=sys.stderr, flush=True))
     counts = ", ".join(f"{k}: {v}" for k, v in sorted(summary.counts.items())) or "none"
     print(f"{len(summary.files)} transcript(s) written to {args.output}; replacements: {counts}", file=sys.stderr)
+    if summary.renamed:  # the old ids hold names: only the new ones are printed
+        print(f"{len(summary.renamed)} transcript id(s) contained a name and were renamed: "
+              f"{', '.join(sorted(summary.renamed.values()))}", file=sys.stderr)
     print(f"check the work in {summary.review}" + (f"; key in {summary.key}" if summary.key else
                                                    "; no key written (--key KEY.csv keeps one)"), file=sys.stderr)
     return 0
