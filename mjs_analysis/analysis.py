@@ -138,19 +138,23 @@ def _pipeline_identity(language: str) -> dict:
             "spacy": version("spacy")}
 
 
+def _shown_path(path: Path, corpus_dir: Path | None = None) -> str:
+    """A path as reports name it, never absolute: the corpus folder by its name, a file relative to the
+    corpus folder when it lies inside it (``codebook.yml``), otherwise by its file name alone."""
+    path = Path(path).resolve()
+    if corpus_dir is None:
+        return path.name
+    try:
+        return path.relative_to(Path(corpus_dir).resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def _find(corpus_dir: Path, given: str | Path | None, default_name: str) -> Path | None:
     if given is not None:
         return Path(given)
     candidate = corpus_dir / default_name
     return candidate if candidate.exists() else None
-
-
-def _speaker_words(segments: pd.DataFrame) -> set[str]:
-    """Lower-cased words of speaker labels: names should not show up as topic terms or distinctive words."""
-    words = set()
-    for label in segments["speaker"].dropna().unique():
-        words.update(w.strip(".,:()").lower() for w in str(label).split())
-    return {w for w in words if len(w) > 1}
 
 
 def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *, design: str | Path | None = None,
@@ -238,10 +242,6 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
         warnings.simplefilter("ignore", MjsWarning)
         tags = tag(segments, cb, cache=cache)  # with the interviewer turns: a question supports its answer
         documents, meta = make_documents(segments, cache=cache)
-    names = _speaker_words(segments)
-    documents = [[w for w in doc if w not in names] for doc in documents]
-    keep = [i for i, d in enumerate(documents) if d]
-    documents, meta = [documents[i] for i in keep], meta.iloc[keep].reset_index(drop=True)
     model = None
     try:
         model = fit_topics(documents, meta, k=k, seed=seed)
@@ -258,8 +258,8 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
     if design_path is not None:
         design = yaml.safe_load(Path(design_path).read_text(encoding="utf-8")).get("contrasts")
     meta_table = loaded.metadata
-    info = {"corpus": corpus_dir.as_posix(), "corpus_hash": loaded.hash, "n_transcripts": len(loaded),
-            "codebook": Path(codebook_path).as_posix(), "codebook_hash": _file_digest(codebook_path)[:16],
+    info = {"corpus": _shown_path(corpus_dir), "corpus_hash": loaded.hash, "n_transcripts": len(loaded),
+            "codebook": _shown_path(codebook_path, corpus_dir), "codebook_hash": _file_digest(codebook_path)[:16],
             "seed": seed, "k": k, "pipeline": f"{pipeline['pipeline']} {pipeline['pipeline_version']}".strip(),
             "pseudonymised": f"{int(meta_table['pseudonymised'].eq(True).sum())} van {len(meta_table)}",
             "versions": _versions()}

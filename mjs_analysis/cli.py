@@ -123,7 +123,10 @@ def _cmd_topics(args) -> int:
     _print_problems(corpus.problems, sys.stderr)
     k = args.k if args.k == "auto" else _int_or_fail(args.k, "--k")
     docs, meta = make_documents(corpus.segments, unit=args.unit, cache=not args.no_cache)
-    model = fit_topics(docs, meta, k=k, method=args.method, seed=args.seed)
+    min_df = _int_or_fail(args.min_df, "--min-df")
+    model = fit_topics(docs, meta, k=k, method=args.method, seed=args.seed, min_df=min_df)
+    for note in model.notes:
+        print(note, file=sys.stderr)
     if args.labels:
         model.rename(args.labels)
     if args.format == "json":
@@ -263,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=["nmf", "lda"], default="nmf", help="model (default nmf)")
     p.add_argument("--unit", choices=["turn", "chunk", "transcript"], default="turn", help="document unit (default turn)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--min-df", default="3", metavar="N",
+                   help="a term must occur in at least N documents (default 3; lower it for a small corpus)")
     p.add_argument("--labels", metavar="FILE", help="YAML file with 'id: label' lines naming the topics")
     _output(p, ("json", "csv"))
     p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")

@@ -18,6 +18,25 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+#: Decimals of a score that rankings see: smaller differences are floating-point noise (BLAS, CPU kernel)
+#: and must not reorder words or quotes between machines.
+SCORE_DECIMALS = 6
+
+
+def _ranked(frame: pd.DataFrame, keys: Sequence[tuple[str, bool]]) -> pd.DataFrame:
+    """``frame`` sorted by ``(column, ascending)`` keys, float scores rounded first, stable: the explicit,
+    machine-independent order every ranking of this module uses."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    cols = [c for c, _ in keys]
+    view = frame[cols].copy()
+    for c in cols:
+        if pd.api.types.is_float_dtype(view[c]):
+            view[c] = view[c].round(SCORE_DECIMALS)
+    order = view.sort_values(cols, ascending=[a for _, a in keys], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
 __all__ = ["code_frequencies", "code_association", "distinctive_words", "code_cooccurrence", "key_quotes",
            "check_contrasts", "group_versus_rest", "findings", "format_p"]
 
@@ -146,15 +165,17 @@ def distinctive_words(documents: Sequence[Sequence[str]], groups: Sequence, *, m
 
     Returns
     -------
-    DataFrame with ``group, word, count, count_rest, log_odds, z``, sorted by group and descending z.
+    DataFrame with ``group, word, count, count_rest, log_odds, z``, groups in sorted order, within a group
+    by descending z (rounded to ``SCORE_DECIMALS``), then higher count, then the word (A-Z).
     """
     per_group: dict = {}
     for doc, group in zip(documents, groups):
         per_group.setdefault(group, Counter()).update(doc)
+    per_group = dict(sorted(per_group.items(), key=lambda item: str(item[0])))
     total = Counter()
     for counts in per_group.values():
         total.update(counts)
-    vocab = [w for w, c in total.items() if c >= min_count]
+    vocab = sorted(w for w, c in total.items() if c >= min_count)
     if not vocab:
         return pd.DataFrame(columns=["group", "word", "count", "count_rest", "log_odds", "z"])
     y_all = np.array([total[w] for w in vocab], dtype=float)
@@ -169,8 +190,9 @@ def distinctive_words(documents: Sequence[Sequence[str]], groups: Sequence, *, m
         delta = (np.log((yi + alpha) / (ni + alpha0 - yi - alpha))
                  - np.log((yj + alpha) / (nj + alpha0 - yj - alpha)))
         z = delta / np.sqrt(1 / (yi + alpha) + 1 / (yj + alpha))
-        frame = pd.DataFrame({"group": group, "word": vocab, "count": yi.astype(int), "count_rest": yj.astype(int),
-                              "log_odds": delta, "z": z}).sort_values("z", ascending=False)
+        frame = _ranked(pd.DataFrame({"group": group, "word": vocab, "count": yi.astype(int),
+                                      "count_rest": yj.astype(int), "log_odds": delta, "z": z}),
+                        [("z", False), ("count", False), ("word", True)])
         rows.append(frame.head(top) if top else frame)
     return pd.concat(rows, ignore_index=True)
 
@@ -189,16 +211,24 @@ def code_cooccurrence(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[s
             rows.append({"code_a": a, "code_b": codes[j], "n_a": int(single[i]), "n_b": int(single[j]),
                          "n_both": int(both[i, j]), "jaccard": both[i, j] / union if union else float("nan"),
                          "lift": both[i, j] / expected if expected else float("nan")})
-    return pd.DataFrame(rows).sort_values(["n_both", "jaccard"], ascending=False, ignore_index=True)
+    return _ranked(pd.DataFrame(rows), [("n_both", False), ("jaccard", False), ("code_a", True), ("code_b", True)])
 
 
 def key_quotes(tags: pd.DataFrame, units: pd.DataFrame, by: str = "neighbourhood", n: int = 3,
-               codes: Sequence[str] | None = None, readable: tuple[int, int] = (6, 40)) -> pd.DataFrame:
+               codes: Sequence[str] | None = None, readable: tuple[int, int] = (6, 40),
+               segments: pd.DataFrame | None = None) -> pd.DataFrame:
     """The strongest quotes per group and code, traceable to transcript, speaker, turn and timestamp.
 
     Ranked by the number of rule hits in the turn (most evidence first), then evidence sentences of a
     readable length (``readable`` words, inclusive) before fragments such as "Boos." or over-long
-    sentences, then shorter evidence.
+    sentences, then shorter evidence, then transcript id and turn (so equal quotes rank the same on every
+    machine).
+
+    ``quote`` is what a reader is shown: the evidence sentence, or, when that is shorter than
+    ``readable[0]`` words, the whole turn if it is at most ``readable[1]`` words. With ``segments`` (the
+    whole segment table, interviewer turns included), ``question`` is the interviewer turn the quote
+    answers (empty when the turn before it is not an interviewer's), so a short answer can be read with
+    its question.
     """
     cols = [c for c in ("transcript_id", "turn", "speaker", "stakeholder", "timestamp", "text", by) if c in units]
     tags = tags.drop(columns=[c for c in cols if c in tags and c not in ("transcript_id", "turn")])
@@ -210,13 +240,33 @@ def key_quotes(tags: pd.DataFrame, units: pd.DataFrame, by: str = "neighbourhood
     if "evidence" not in merged:
         merged["evidence"] = merged["text"]
     words = merged["evidence"].str.split().str.len()
-    merged = merged.assign(_len=merged["evidence"].str.len(),
-                           _odd=~words.between(*readable)).sort_values(
-        [by, "code", "n_hits", "_odd", "_len"], ascending=[True, True, False, True, True])
-    merged["rank"] = merged.groupby([by, "code"]).cumcount() + 1
+    merged = merged.assign(_len=merged["evidence"].str.len(), _odd=~words.between(*readable))
+    merged = _ranked(merged, [(by, True), ("code", True), ("n_hits", False), ("_odd", True), ("_len", True),
+                              ("transcript_id", True), ("turn", True)])
+    merged["rank"] = merged.groupby([by, "code"], sort=False).cumcount() + 1
+    merged = merged[merged["rank"] <= n].reset_index(drop=True)
+    turn_words = merged["text"].str.split().str.len()
+    short = merged["evidence"].str.split().str.len() < readable[0]
+    merged["quote"] = merged["evidence"].where(~short | (turn_words > readable[1]), merged["text"])
+    merged["quote"] = merged["quote"].map(lambda q: " ".join(str(q).split()))
+    if segments is not None:
+        merged["question"] = _questions_of(merged, segments)
     keep = [by, "code", "rank"] + [c for c in ("transcript_id", "turn", "speaker", "stakeholder", "timestamp",
-                                               "evidence", "text", "n_hits") if c in merged]
-    return merged[merged["rank"] <= n][keep].reset_index(drop=True)
+                                               "quote", "question", "evidence", "text", "n_hits") if c in merged]
+    return merged[keep]
+
+
+def _questions_of(rows: pd.DataFrame, segments: pd.DataFrame) -> list[str]:
+    """For each (transcript_id, turn) of ``rows``: the interviewer turn right before it, or ""."""
+    seg = segments.set_index(["transcript_id", "turn"])
+    out = []
+    for tid, turn in zip(rows["transcript_id"], rows["turn"]):
+        key = (tid, turn - 1)
+        if key in seg.index and seg.at[key, "speaker_role"] == "interviewer":
+            out.append(" ".join(str(seg.at[key, "text"]).split()))
+        else:
+            out.append("")
+    return out
 
 
 def check_contrasts(design, tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
@@ -237,7 +287,7 @@ def check_contrasts(design, tags: pd.DataFrame, units: pd.DataFrame, codes: Sequ
             rows.append(_check_one(c, shares[c["group_by"]], tags, units))
         except KeyError as exc:  # a group or code of the key is not in this corpus
             rows.append({"id": c.get("id"), "type": c["type"], "holds": False,
-                         "detail": f"not in this corpus: {exc}", "statement": c.get("statement", "")})
+                         "detail": f"komt in dit corpus niet voor: {exc}", "statement": c.get("statement", "")})
     return pd.DataFrame(rows)
 
 
@@ -248,21 +298,22 @@ def _check_one(c: dict, share: pd.Series, tags: pd.DataFrame, units: pd.DataFram
         row = share.xs(c["code"], level="code")
         best = row.idxmax()
         holds = best == c["expect"] and (row.drop(best) < row[best]).all()
-        detail = f"{c['expect']} {row.get(c['expect'], float('nan')):.3f}; highest other " \
-                 f"{row.drop(c['expect'], errors='ignore').max():.3f}"
+        others = row.drop(c["expect"], errors="ignore")
+        detail = f"{c['expect']} {_pct(row.get(c['expect'], float('nan')))}; hoogste andere: " \
+                 f"{_pct(others.max())} ({others.idxmax()})" if len(others) else f"{c['expect']} alleen"
     elif kind == "code_greater":
         a, b = share[(c["group"], c["code"])], share[(c["group"], c["than"])]
-        holds, detail = a > b, f"{c['code']} {a:.3f} vs {c['than']} {b:.3f}"
+        holds, detail = a > b, f"{c['code']} {_pct(a)} tegen {c['than']} {_pct(b)}"
     elif kind == "group_greater":
         flags = _presence(tags, units, [c["code"]])[c["code"]].to_numpy()
         col = units[c["group_by"]].to_numpy()
         a = flags[np.isin(col, c["groups"])].mean()
         b = flags[np.isin(col, c["than"])].mean()
-        holds, detail = a > b, f"{'+'.join(c['groups'])} {a:.3f} vs {'+'.join(c['than'])} {b:.3f}"
+        holds, detail = a > b, f"{' + '.join(c['groups'])} {_pct(a)} tegen {' + '.join(c['than'])} {_pct(b)}"
     elif kind == "present_everywhere":
         lows = {code: share.xs(code, level="code").min() for code in c["codes"]}
         holds = all(v >= c["min_share"] for v in lows.values())
-        detail = ", ".join(f"{code} min {v:.3f}" for code, v in lows.items())
+        detail = ", ".join(f"{code} minstens {_pct(v)}" for code, v in lows.items())
     else:
         raise ValueError(f"unknown contrast type {kind!r} in {c.get('id')}")
     return {"id": c.get("id"), "type": kind, "holds": bool(holds), "detail": detail,
@@ -322,33 +373,36 @@ def format_p(p: float) -> str:
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+    return "–" if x != x else f"{100 * x:.0f} %"
 
 
 def findings(versus: pd.DataFrame, group: str, labels: dict | None = None, top: int = 3) -> list[str]:
     """Short Dutch findings, generated from :func:`group_versus_rest`, as Markdown bullet lines.
 
     The most frequent themes first, then every difference the test supports, then what cannot be said.
+    Shares are written as percentages with their 95% interval (``34 % (29–39 %)``).
     """
+    from .report import pct_interval
+
     labels = labels or {}
     name = lambda code: labels.get(code, code)  # noqa: E731
     lines = []
-    present = versus[versus["count_group"] > 0].sort_values(["share_group", "code"], ascending=[False, True])
+    present = _ranked(versus[versus["count_group"] > 0], [("share_group", False), ("code", True)])
     if present.empty:
         return [f"- In {group} is geen enkele code toegekend; er valt over de thema's niets te zeggen."]
     lines.append(f"- Meest besproken thema's in {group}: " + "; ".join(
         f"**{name(r.code)}** ({_pct(r.share_group)} van de beurten)" for r in present.head(top).itertuples()) + ".")
-    for r in versus[versus["verdict"].isin(["higher", "lower"])].sort_values("p_adjusted").itertuples():
+    differ = _ranked(versus[versus["verdict"].isin(["higher", "lower"])], [("p_adjusted", True), ("code", True)])
+    for r in differ.itertuples():
         word = "vaker" if r.verdict == "higher" else "minder vaak"
         lines.append(f"- **{name(r.code)}** komt in {group} {word} voor dan in de rest van de stad: "
-                     f"{_pct(r.share_group)} (95%-interval {_pct(r.low_group)}–{_pct(r.high_group)}) tegen "
-                     f"{_pct(r.share_rest)} ({_pct(r.low_rest)}–{_pct(r.high_rest)}); "
-                     f"p na correctie {format_p(r.p_adjusted)}.")
+                     f"{pct_interval(r.share_group, r.low_group, r.high_group)} van de beurten tegen "
+                     f"{pct_interval(r.share_rest, r.low_rest, r.high_rest)}; p na correctie {format_p(r.p_adjusted)}.")
     if (versus["verdict"] == "too little data").any():
         n, t = int(versus["n_group"].iloc[0]), int(versus["transcripts_group"].iloc[0])
         lines.append(f"- {group} heeft te weinig gegevens voor een toets ({t} transcript(en), {n} "
                      "respondentbeurten); verschillen met de rest van de stad zijn hier beschrijvend, niet bewezen.")
-    elif not versus["verdict"].isin(["higher", "lower"]).any():
+    elif differ.empty:
         lines.append(f"- Geen enkel thema verschilt aantoonbaar tussen {group} en de rest van de stad.")
     absent = versus.loc[versus["count_group"] == 0, "code"].tolist()
     if absent:

@@ -56,6 +56,16 @@ def clear_cache() -> int:
     return n
 
 
+def _string_hashes(words) -> np.ndarray:
+    from spacy.strings import StringStore
+
+    store = StringStore()
+    return np.array([store.add(w) for w in words], dtype=np.uint64)
+
+
+_OPENING_HASHES = _string_hashes(["[", "(", "{"])
+
+
 @dataclass
 class Parsed:
     """Features of ``n_docs`` texts as arrays over all their tokens.
@@ -91,8 +101,17 @@ class Parsed:
         return np.searchsorted(self.doc_start, positions, side="right") - 1
 
     def sentence_starts(self) -> np.ndarray:
-        """True where a sentence starts (a new text always starts a new sentence)."""
+        """True where a sentence starts (a new text always starts a new sentence).
+
+        spaCy's sentencizer keeps an opening bracket with the sentence before it ("Ja! [" + "lacht] Gloria
+        ..."); here the bracket opens the next sentence, so no sentence starts or ends inside ``[...]``.
+        """
         starts = self.sent_start.copy()
+        if len(starts) > 1:
+            opening = np.isin(self.lower[:-1], _OPENING_HASHES)
+            moved = np.flatnonzero(starts[1:] & opening)
+            starts[moved + 1] = False
+            starts[moved] = True
         starts[self.doc_start[:-1][self.doc_start[:-1] < len(starts)]] = True
         return starts
 

@@ -67,6 +67,7 @@ class _Hit:
     rule: str
     negated: bool = False
     weight: float = 1.0
+    denied: bool = False  # by the next sentence: the evidence takes that sentence in too
 
 
 class _CompiledCodebook:
@@ -288,6 +289,39 @@ def _negated(p: Parsed, vocab: "_Vocab", starts: np.ndarray, ends: np.ndarray) -
     return count % 2 == 1
 
 
+# A question answered at once with a denial ("Maar vertrouwen? Nee.") negates what it asked about.
+_DENIALS = frozenset({"nee", "neen", "nope", "no", "nooit", "niks", "nauwelijks", "amper"})
+_DENIAL_PAIRS = frozenset({("niet", "echt"), ("helemaal", "niet"), ("totaal", "niet"), ("absoluut", "niet"),
+                           ("zeker", "niet"), ("echt", "niet"), ("bijna", "niet"), ("not", "really")})
+_ANSWER_FILLERS = frozenset({"nou", "eh", "ehm", "uh", "uhm", "tja", "ja", ",", "...", "…"})
+
+
+def _denied(p: Parsed, starts: np.ndarray) -> np.ndarray:
+    """For hits starting at token ``starts``: does the hit's sentence end in "?" and the next sentence of the
+    same text open with a denial ("Nee.", "Nou, nee", "Ja, nee", "Niet echt", "Helemaal niet")?"""
+    out = np.zeros(len(starts), dtype=bool)
+    if not len(starts):
+        return out
+    sent = p.sentence_starts()
+    marks = np.flatnonzero(sent)
+    nxt = np.searchsorted(marks, starts, side="right")  # index in marks of the next sentence's start
+    has_next = nxt < len(marks)
+    strings = p.strings
+    word = lambda i: strings.get(int(p.lower[i]), "")  # noqa: E731
+    for h in np.flatnonzero(has_next).tolist():
+        first = int(marks[nxt[h]])
+        if p.doc_of(np.array([first]))[0] != p.doc_of(np.array([starts[h]]))[0] or word(first - 1) != "?":
+            continue
+        end = int(marks[nxt[h] + 1]) if nxt[h] + 1 < len(marks) else len(p.lower)
+        end = min(end, int(p.doc_start[p.doc_of(np.array([first]))[0] + 1]))
+        i = first
+        while i < end and word(i) in _ANSWER_FILLERS:  # "Nou, nee", "Ja, nee" (Dutch for no)
+            i += 1
+        if i < end and (word(i) in _DENIALS or (i + 1 < end and (word(i), word(i + 1)) in _DENIAL_PAIRS)):
+            out[h] = True
+    return out
+
+
 def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> list[_Hit]:
     vocab = p.derived("vocab", _Vocab)
     raw = compiled.include.hits(p, vocab) + _regex_hits(compiled, p, texts)
@@ -300,13 +334,18 @@ def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> 
     starts = np.array([h[0] for h in raw], dtype=np.int64)
     ends = np.array([h[1] for h in raw], dtype=np.int64)
     docs = p.doc_of(starts).tolist()
-    negated = _negated(p, vocab, starts, ends).tolist()
+    negated = _negated(p, vocab, starts, ends)
+    denied = _denied(p, starts)
+    negated = (negated | denied).tolist()
+    denied = denied.tolist()
     hits: list[_Hit] = []
     seen = set()
     # Strong hits first, so that a word that is a term of a code and also part of its weak cue counts 1.
     order = sorted(range(len(raw)), key=lambda i: raw[i][3].startswith("weak:"))
     for i in order:
         (s, e, code, rule), d, neg = raw[i], docs[i], negated[i]
+        if denied[i]:
+            rule = f"{rule} (denied by the next sentence)"
         if (d, s, code) in seen:
             continue
         if excl and any(s < xe and xs < e for xs, xe in excl.get((d, code), ())):
@@ -318,7 +357,7 @@ def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> 
         if neg and action != "keep":
             rule = f"{rule} (negated: {code} -> {action})"
             code = action
-        hits.append(_Hit(d, s, e, code, rule, neg, 0.5 if rule.startswith("weak:") else 1.0))
+        hits.append(_Hit(d, s, e, code, rule, neg, 0.5 if rule.startswith("weak:") else 1.0, denied[i]))
     return hits
 
 
@@ -382,6 +421,8 @@ def tag_texts(
             continue
         first = hs[0]
         s0, s1 = sentence_bounds[sid[first.start]]
+        if first.denied and sid[first.start] + 1 in sentence_bounds:  # "Maar vertrouwen? Nee."
+            s1 = sentence_bounds[sid[first.start] + 1][1]
         a, b = tok_start[s0], tok_end[s1 - 1]
         text = texts[first.doc]
         matched = list(dict.fromkeys(text[tok_start[h.start]:tok_end[h.end - 1]].lower() for h in hs))

@@ -126,7 +126,7 @@ def test_check_contrasts():
     ]
     out = check_contrasts(design, tags, units, CODES).set_index("id")
     assert out["holds"].to_dict() == {"X1": True, "X2": False, "X3": True, "X4": True, "X5": True}
-    assert "A 0.750" in out.loc["X1", "detail"]
+    assert out.loc["X1", "detail"] == "A 75 %; hoogste andere: 12 % (B)"
 
 
 def test_known_answer_contrasts_of_the_demo_corpus():
@@ -185,7 +185,7 @@ def test_group_versus_rest_and_findings():
     assert versus.loc["regels", "verdict"] == "no clear difference"
     assert versus.loc["leeg", "verdict"] == "absent"
     lines = findings(versus.reset_index(), "A", {"geld": "Financiering"})
-    assert lines[0].startswith("- Meest besproken thema's in A: **Financiering** (75% van de beurten)")
+    assert lines[0].startswith("- Meest besproken thema's in A: **Financiering** (75 % van de beurten)")
     assert any(line.startswith("- **Financiering** komt in A vaker voor") and "p na correctie < 0,001" in line
                for line in lines)
     assert lines[-1] == "- Niet aangetroffen in A: leeg."

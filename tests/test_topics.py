@@ -108,7 +108,7 @@ def test_cli_topics_json_schema(tmp_path, write, capsys):
     write("t1.txt", "---\nneighbourhood: K-buurt\nlanguage: nl\n---\n" + body + "\n")
     assert main(["topics", str(tmp_path), "--k", "3", "--seed", "0", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"method", "k", "seed", "npmi", "diversity", "stability", "topics"}
+    assert set(out) == {"method", "k", "seed", "npmi", "diversity", "stability", "topics", "notes"}
     assert (out["method"], out["k"], out["seed"]) == ("nmf", 3, 0)
     assert all(set(t) == {"id", "label", "terms", "weights"} and len(t["terms"]) == 10 for t in out["topics"])
 
@@ -174,3 +174,91 @@ def test_make_documents_lemmatises_each_turn_in_its_language():
     docs, meta = make_documents(seg)
     assert docs == [["subsidie"], ["council", "listen"]]
     assert meta.transcript_id.tolist() == ["nl1", "en1"]
+
+
+# --------------------------------------------------------------------------- topics a reader can trust
+
+
+def test_person_names_are_labels_and_capitalised_first_names_only():
+    from mjs_analysis.topics import person_names
+
+    texts = ["Ik sprak met Gloria over de tuin, en Gloria zei ja.", "Een roos is rood, zei Mark.",
+             "De roos bloeit. Mark kwam later.", "Roos! Dat is een naam aan het begin van een zin."]
+    names = person_names(texts, ["Tom", "Onderzoeker B", "Bewoner 2", "I", "Persoon 3"])
+    assert {"gloria", "mark", "tom"} <= names
+    assert "roos" not in names  # written in lower case mid-sentence: the flower
+    assert not {"onderzoeker", "bewoner", "persoon"} & names  # role labels are not names
+
+
+def test_no_names_pseudonyms_or_repeated_word_phrases_among_topic_terms():
+    rows = []
+    for i in range(40):
+        theme = ["subsidie", "budget", "aanvraag", "formulier"] if i % 2 else ["speeltuin", "bankje", "groen", "plein"]
+        text = (f"Gloria zei dat {' '.join(theme)} belangrijk is, met Persoon 3 erbij. "
+                f"Geld geld geld, en {theme[i % 4]} {theme[(i + 1) % 4]} voor Gloria.")
+        rows += [{"transcript_id": f"t{i % 4}", "turn": 2 * i, "speaker_role": "interviewer", "speaker": "I",
+                  "text": "Vertel eens?"},
+                 {"transcript_id": f"t{i % 4}", "turn": 2 * i + 1, "speaker_role": "respondent", "speaker": "Tom",
+                  "text": text + " Tom lacht."}]
+    docs, meta = make_documents(pd.DataFrame(rows), cache=False)
+    model = fit_topics(docs, meta, k=2, min_df=2)
+    terms = {t for topic in model.top_terms() for t in topic}
+    assert not {"gloria", "tom", "persoon"} & terms
+    assert not any(t.split("_")[0] == t.split("_")[-1] for t in model.terms_ if "_" in t)  # no geld_geld
+
+
+def test_top_terms_break_ties_alphabetically():
+    from mjs_analysis.topics import _top
+
+    components = np.array([[0.5, 0.5, 0.5, 1.0], [1.0, 0.0, 0.0, 0.0]])
+    assert _top(components, 3) == [[3, 0, 1], [0, 1, 2]]  # equal weights: lower column (A-Z term) first
+    noisy = components + np.array([[0, 1e-12, 0, 0], [0, 0, 0, 0]])  # below WEIGHT_DECIMALS: still a tie
+    assert _top(noisy, 3) == _top(components, 3)
+
+
+def test_auto_on_a_small_corpus_takes_the_largest_k_that_fits_and_says_so():
+    docs = planted(3, n_docs=7)  # 7 documents carry at most k = 3
+    model = fit_topics(docs, k="auto", min_df=1)
+    assert model.k == 3 and model.selection is None
+    assert any("te klein voor 4 of meer topics" in n and "k = 3" in n for n in model.notes)
+
+
+def test_an_unstable_k_gets_a_dutch_warning_with_the_stability_per_k():
+    from mjs_analysis.topics import unstable_note
+
+    curve = pd.DataFrame({"k": [4, 5, 6], "stability": [0.95, 0.62, 0.81]})
+    note = unstable_note(5, 0.62, curve)
+    assert "k = 5 is het topicmodel niet stabiel (stabiliteit 0,62" in note
+    assert "k = 4: 0,95 · k = 5: 0,62 · k = 6: 0,81" in note and "Stabiel (≥ 0,80) zijn: k = 4, 6" in note
+
+def test_fit_topics_attaches_the_warning_when_the_seeds_disagree(monkeypatch):
+    import mjs_analysis.topics as topics
+
+    monkeypatch.setattr(topics, "topic_stability", lambda runs: 0.5)  # as if every seed told another story
+    model = fit_topics(planted(3, n_docs=90), k=3)
+    assert model.stability == 0.5 < topics.STABLE
+    assert any(n.startswith("Let op: met k = 3") and "Stabiliteit per k: k = 4: 0,50" in n for n in model.notes)
+    monkeypatch.undo()
+    assert fit_topics(planted(3, n_docs=90), k=3).notes == []  # planted topics are stable: no warning
+
+
+def test_cli_small_corpus_advice_names_options_that_exist(tmp_path, write, capsys):
+    body = "\n".join(f"{'I' if i % 2 else 'R'}: {' '.join(d)}" for i, d in enumerate(planted(2, n_docs=24)))
+    write("t1.txt", "---\nneighbourhood: K-buurt\nlanguage: nl\n---\n" + body + "\n")
+    assert main(["topics", str(tmp_path), "--k", "5", "--min-df", "50"]) == 1
+    err = capsys.readouterr().err
+    assert "lower min_df (mjs topics --min-df)" in err and "Traceback" not in err
+    assert main(["topics", str(tmp_path), "--k", "2", "--min-df", "1", "--format", "json"]) == 0
+
+
+def test_representative_quotes_are_substantive_and_ranked_with_a_tie_break():
+    docs = planted(2, n_docs=40)
+    texts = [" ".join(d) if i % 5 else d[0] for i, d in enumerate(docs)]  # every fifth turn is one word
+    docs = [d if i % 5 else [d[0]] for i, d in enumerate(docs)]
+    meta = pd.DataFrame({"transcript_id": [f"t{i // 10}" for i in range(40)], "turn": range(40), "text": texts})
+    quotes = fit_topics(docs, meta, k=2).quotes(n=5)
+    assert (quotes["text"].str.split().str.len() >= 12).all()
+    for _, part in quotes.groupby("topic"):
+        keys = list(zip(-part["weight"].round(6), -part["text"].str.split().str.len(), part["transcript_id"],
+                        part["turn"]))
+        assert keys == sorted(keys)
