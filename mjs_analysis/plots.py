@@ -34,6 +34,7 @@ def counts(values: pd.Series, title: str, xlabel: str):
         ax.set_xlabel(xlabel)
         ax.set_title(title)
         fig.tight_layout()
+    fig.alt_text = f"Staafdiagram: {title.lower()}. " + _listing(values.index[::-1], values.to_numpy()[::-1])
     return fig
 
 
@@ -52,6 +53,8 @@ def topic_terms(model, n_terms: int = 8, ncols: int = 4):
             ax.axis("off")
         fig.suptitle(f"Belangrijkste termen per topic ({model.method.upper()}, k={model.k})")
         fig.tight_layout()
+    fig.alt_text = (f"Staafdiagrammen van de belangrijkste termen van elk van de {model.k} topics: "
+                    + "; ".join(f"topic {r.id}: {', '.join(r.terms[:5])}" for r in topics.itertuples()) + ".")
     return fig
 
 
@@ -70,6 +73,9 @@ def k_selection(selection: pd.DataFrame, chosen: int | None = None):
         ax.set_xlabel("aantal topics (k)")
         ax.set_ylabel("score")
         ax.set_title("Keuze van het aantal topics")
+        fig.alt_text = ("Lijngrafiek van coherentie, stabiliteit en diversiteit per aantal topics (k = "
+                        f"{int(selection['k'].min())} tot {int(selection['k'].max())})"
+                        + (f"; gekozen is k = {chosen}." if chosen is not None else "."))
         ax.legend(frameon=False, loc="best")
         fig.tight_layout()
     return fig
@@ -89,8 +95,16 @@ def prevalence_heatmap(prevalence: pd.DataFrame, by: str = "neighbourhood", labe
                     color="white" if value > table.to_numpy().max() * 0.6 else "black")
         fig.colorbar(image, ax=ax, label="gemiddeld topicgewicht")
         ax.set_title({"neighbourhood": "Topics per buurt", "stakeholder": "Topics per rol"}.get(by, f"Topics per {by}"))
+        fig.alt_text = (f"Heatmap van het gemiddelde gewicht van elk topic per "
+                        f"{'buurt' if by == 'neighbourhood' else 'rol' if by == 'stakeholder' else by}.")
         fig.tight_layout()
     return fig
+
+
+def _listing(names, values, decimals: int = 0) -> str:
+    """``"a 3, b 2."`` for a figure's description."""
+    items = [f"{n} {v:.{decimals}f}".replace(".", ",") for n, v in zip(names, values)]
+    return (", ".join(items) + ".") if items else "geen waarden."
 
 
 def _label(code: str, labels: dict | None) -> str:
@@ -113,6 +127,9 @@ def code_heatmap(frequencies: pd.DataFrame, by: str = "neighbourhood", labels: d
                     color="white" if value > 0.6 * top else "black")
         fig.colorbar(image, ax=ax, label="aandeel beurten", format=lambda x, _: f"{x:.0%}")
         ax.set_title({"neighbourhood": "Codes per buurt", "stakeholder": "Codes per rol"}.get(by, f"Codes per {by}"))
+        fig.alt_text = (f"Heatmap van het aandeel respondentbeurten met elke code per "
+                        f"{'buurt' if by == 'neighbourhood' else 'rol' if by == 'stakeholder' else by}; de tabel "
+                        "eronder geeft dezelfde getallen.")
         fig.tight_layout()
     return fig
 
@@ -131,6 +148,7 @@ def code_bars(frequencies: pd.DataFrame, code: str, by: str = "neighbourhood", l
             ax.annotate(f"n={n}", (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7,
                         color="white" if share > 0.08 else "black")
         ax.set_title(f"{_label(code, labels)}: aandeel per {'buurt' if by == 'neighbourhood' else 'rol'}")
+        fig.alt_text = f"Staafdiagram met intervallen: {ax.get_title().lower()}."
         fig.tight_layout()
     return fig
 
@@ -152,6 +170,7 @@ def role_contrast(frequencies: pd.DataFrame, codes=None, roles=None, labels: dic
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax.set_ylabel("aandeel beurten")
         ax.set_title("Codes per rol")
+        fig.alt_text = "Staafdiagram van het aandeel respondentbeurten met elke code, per rol naast elkaar."
         ax.legend(frameon=False, ncols=min(4, table.shape[1]))
         fig.tight_layout()
     return fig
@@ -182,6 +201,8 @@ def cooccurrence_network(cooccurrence: pd.DataFrame, min_count: int = 3, labels:
         ax.set_xlim(-1.6, 1.6)
         ax.set_ylim(-1.4, 1.4)
         ax.axis("off")
+        fig.alt_text = (f"Netwerk van codes die minstens {min_count} keer samen in één beurt voorkomen; de "
+                        "tabel eronder noemt de sterkste paren.")
         ax.set_title(f"Codes die samen voorkomen in één beurt\n(minstens {min_count} keer; rood = vaker dan toeval, "
                      f"blauw = minder vaak)")
         fig.tight_layout()
@@ -189,14 +210,20 @@ def cooccurrence_network(cooccurrence: pd.DataFrame, min_count: int = 3, labels:
 
 
 def distinctive_words_chart(words: pd.DataFrame, group, n: int = 12):
-    """The words that most set one group apart (z-scores of ``compare.distinctive_words``)."""
-    part = words[words["group"] == group].sort_values("z", ascending=False).head(n)[::-1]
+    """The words that occur more often in one group than elsewhere (positive z of ``compare.distinctive_words``).
+
+    Only positive z-scores are drawn: a word with z < 0 is rarer in the group, not distinctive of it.
+    ``words`` comes ranked from ``distinctive_words``; that order (z, count, word) is kept.
+    """
+    part = words[(words["group"] == group) & (words["z"] > 0)].head(n)[::-1]
     with matplotlib.rc_context(STYLE):
         fig, ax = _subplots(figsize=(5, 0.3 * len(part) + 1.3))
         ax.barh(part["word"], part["z"], color="#55a868")
         ax.set_xlabel("z-score (gewogen log-odds, t.o.v. de rest)")
         ax.set_title(f"Kenmerkende woorden: {group}")
         fig.tight_layout()
+    fig.alt_text = (f"Staafdiagram van de woorden die in {group} vaker vallen dan in de rest, met hun z-score: "
+                    + _listing(part["word"][::-1], part["z"].to_numpy()[::-1], decimals=1))
     return fig
 
 
@@ -219,6 +246,10 @@ def group_versus_rest(versus: pd.DataFrame, group: str, labels: dict | None = No
         ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
         ax.set_xlabel("aandeel respondentbeurten met de code (95%-interval); * = aantoonbaar verschil")
         ax.set_title(f"{group} vergeleken met de rest van de stad")
+        marked = [_label(c, labels) for c, v in zip(part["code"], part["verdict"]) if v in ("higher", "lower")]
+        fig.alt_text = (f"Staafdiagram met 95%-intervallen van het aandeel respondentbeurten per code in {group} "
+                        "naast de rest van de stad; aantoonbaar verschil bij: "
+                        + (", ".join(marked) if marked else "geen enkele code") + ".")
         ax.legend(frameon=False, loc="lower right")
         fig.tight_layout()
     return fig

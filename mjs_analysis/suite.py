@@ -147,13 +147,13 @@ def _execute(job: Job, output: Path, cwd: Path) -> Result:
         papermill.execute_notebook(notebook, str(executed), parameters=job.parameters, kernel_name="python3",
                                    language="python",
                                    cwd=str(cwd), progress_bar=False, log_output=False,
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook is reported, the others go on
         error = _describe_failure(job, exc, executed)
         if executed.exists():
-            _to_html(executed)
+            _to_html(executed, job.title)
         return Result(job, False, time.perf_counter() - start, error)
-    _to_html(executed)
+    _to_html(executed, job.title)
     return Result(job, True, time.perf_counter() - start)
 
 
@@ -175,20 +175,78 @@ def clean(nb):
     return nb
 
 
-def _to_html(executed: Path) -> Path:
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Cells a reviewer does not need: the parameters (papermill's injected ones too).
+_HIDDEN_TAGS = {"parameters", "injected-parameters"}
+
+
+def _to_html(executed: Path, title: str | None = None) -> Path:
+    """The executed notebook, cleaned in place, and its HTML for reviewers beside it.
+
+    The HTML leaves out the code and the parameter cells, carries the report's title as page title and a
+    short table of contents after the first text cell, and gives figures their Dutch description as alt
+    text (template ``templates/mjs``). The ``.ipynb`` keeps everything, for researchers.
+    """
+    import copy
+
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = clean(nbformat.read(executed, as_version=4))
     nbformat.write(nb, executed)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    view = copy.deepcopy(nb)
+    view.cells = [c for c in view.cells if not _HIDDEN_TAGS & set(c.metadata.get("tags", []))]
+    view.metadata["title"] = title or executed.stem
+    toc = _toc([c.source for c in view.cells if c.cell_type == "markdown"])
+    first_text = next((i for i, c in enumerate(view.cells) if c.cell_type == "markdown"), -1)
+    if toc:
+        view.cells.insert(first_text + 1, nbformat.v4.new_markdown_cell(toc))
+    exporter = HTMLExporter(template_name="mjs", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True, language_code="nl")
+    body, _ = exporter.from_notebook_node(view)
     target = executed.with_suffix(".html")
     target.write_text(body, encoding="utf-8")
     return target
 
 
-def write_index(output: Path, results: Sequence[Result], info: dict) -> Path:
-    """``index.html``: every report of the output folder in reading order, and where the numbers come from."""
+def _anchor(heading: str) -> str:
+    """The id nbconvert gives a heading (spaces become hyphens)."""
+    return heading.strip().replace(" ", "-")
+
+
+def _toc(markdown_sources: Sequence[str]) -> str:
+    from .report import headings
+
+    found = headings(markdown_sources)
+    if len(found) < 2:
+        return ""
+    items = "".join(f'<li><a href="#{html.escape(_anchor(h), quote=True)}">{html.escape(h)}</a></li>' for h in found)
+    return f'<nav class="mjs-toc"><strong>Inhoud</strong><ol>{items}</ol></nav>'
+
+
+CENTRAL_QUESTION = ("Wat leren de eerste buurtbudgetpilots over meer eigenaarschap, zeggenschap en co-creatie, en "
+                    "over vertrouwen en samenwerking tussen bewoners en gemeente?")
+
+_INDEX_CSS = """body{font-family:system-ui,sans-serif;max-width:48rem;margin:1.5rem auto;line-height:1.55;padding:0 1rem;
+color:#1d1d1d}h1{font-size:1.6rem;line-height:1.25}h2{margin-top:2rem;border-bottom:1px solid #ddd}
+h3{margin-bottom:.2rem}p{margin:.3rem 0 .6rem}table{border-collapse:collapse;font-size:.9rem}
+th,td{text-align:left;padding:.15rem 1rem .15rem 0;vertical-align:top;word-break:break-word}
+.fail{color:#b00}.lead{font-size:1.1rem}.small{font-size:.85rem;color:#555}"""
+
+
+def _p(lines: Sequence[str]) -> str:
+    return "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+
+
+def write_index(output: Path, results: Sequence[Result], analysis=None, seed: int = 0) -> Path:
+    """``index.html``, the front page of the findings.
+
+    The central question; per neighbourhood a few sentences generated from the numbers with a link to its
+    report; what neighbourhoods and roles share and where they differ; how reliable the coding is; every
+    report; and, at the bottom, where the numbers come from. Readable on a phone.
+    """
+    from . import summary
+
     order = {name: i for i, name in enumerate(SUITE)}
     status = {r.job.name: r for r in results}
     titles = {r.job.name: r.job.title for r in results}
@@ -200,23 +258,49 @@ def write_index(output: Path, results: Sequence[Result], info: dict) -> Path:
         result = status.get(page.stem)
         state = "" if result is None or result.ok else ' <strong class="fail">mislukt</strong>'
         rows.append(f'<li><a href="{html.escape(page.stem)}.html">{html.escape(title)}</a> '
-                    f'(<a href="{html.escape(page.name)}">notebook</a>){state}</li>')
+                    f'<span class="small">(<a href="{html.escape(page.name)}">notebook</a>)</span>{state}</li>')
+    sections = []
+    if analysis is not None:
+        hoods = []
+        for hood in analysis.neighbourhoods:
+            report = f"{PER_NEIGHBOURHOOD}_{slug(hood)}.html"
+            link = (f' <a href="{html.escape(report)}">naar het buurtrapport</a>'
+                    if (output / report).exists() else "")
+            hoods.append(f"<h3>{html.escape(hood)}</h3>\n{_p(summary.neighbourhood(analysis, hood, seed=seed))}"
+                         f"\n<p class=\"small\">{link}</p>")
+        sections.append("<h2>Per buurt</h2>\n" + "\n".join(hoods))
+        sections.append("<h2>Wat de buurten delen en waarin ze verschillen</h2>\n"
+                        + _p(summary.common_and_different(analysis, seed=seed) + summary.roles(analysis, seed=seed))
+                        + '\n<p class="small"><a href="05_vergelijking.html">Alle vergelijkingen</a></p>')
+        notes = list(getattr(analysis.model, "notes", []) or [])
+        sections.append("<h2>Hoe betrouwbaar is de codering?</h2>\n" + _p(summary.reliability(analysis))
+                        + _p(notes)
+                        + '\n<p class="small"><a href="02_codering.html">Codering en betrouwbaarheid</a></p>')
+    info = analysis.info if analysis is not None else {}
     facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in (
         ("corpus", info.get("corpus")), ("corpus-hash", info.get("corpus_hash")),
-        ("transcripten", info.get("n_transcripts")), ("spaCy-pijplijn", info.get("pipeline")),
-        ("seed", info.get("seed")), ("mjs-analysis", info.get("versions", {}).get("mjs-analysis"))))
+        ("transcripten", info.get("n_transcripts")), ("codeboek", info.get("codebook")),
+        ("spaCy-pijplijn", info.get("pipeline")), ("seed", info.get("seed")),
+        ("mjs-analysis", info.get("versions", {}).get("mjs-analysis"))))
     page = f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>mjs-analysis: rapporten</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;line-height:1.5;padding:0 1rem}}
-th{{text-align:left;padding-right:1rem}}.fail{{color:#b00}}</style></head><body>
-<h1>Amsterdammers, Maak je Stad! — analyse van de interviews</h1>
-<p>Uitgevoerde notebooks van <code>mjs run</code>. Elk rapport begint met zijn herkomst (versies, pijplijn,
-corpus-hash, seed); met dezelfde herkomst geeft een nieuwe run dezelfde getallen.</p>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Amsterdammers, Maak je Stad! — bevindingen</title>
+<style>{_INDEX_CSS}</style></head><body>
+<h1>Amsterdammers, Maak je Stad! — wat de interviews zeggen</h1>
+<p class="lead">{html.escape(CENTRAL_QUESTION)}</p>
+<p>Deze pagina vat de automatisch gecodeerde interviews samen; elke zin is uit de getallen afgeleid.
+Percentages zijn aandelen van de antwoorden van respondenten, met tussen haakjes het 95%-interval. Een verschil
+heet alleen een verschil als de toets het steunt.</p>
+{chr(10).join(sections)}
+<h2>Alle rapporten</h2>
 <ol>
 {chr(10).join(rows)}
 </ol>
-<h2>Herkomst</h2><table>{facts}</table>
-<p>Alle codes met hun bewijszin: <a href="tags.csv">tags.csv</a>.</p>
+<p class="small">Alle codes met hun bewijszin: <a href="tags.csv">tags.csv</a>.</p>
+<h2>Herkomst</h2>
+<p class="small">Met dezelfde herkomst geeft een nieuwe run dezelfde getallen, op elke machine.</p>
+<table>{facts}</table>
 </body></html>
 """
     target = output / "index.html"
@@ -289,12 +373,16 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         progress(f"analysis: {analysis.info['n_transcripts']} transcripts, {len(analysis.units)} respondent turns, "
                  f"{len(analysis.neighbourhoods)} neighbourhoods, pipeline {analysis.info['pipeline']} "
                  f"({time.perf_counter() - start:.1f} s)")
-        parameters = {"corpus": corpus.as_posix(), "codebook": None if codebook is None else Path(codebook).as_posix(),
+        # The kernels run beside the corpus folder and get paths relative to it: no path of the
+        # researcher's machine reaches the executed notebooks.
+        cwd = corpus.resolve().parent
+        parameters = {"corpus": corpus.resolve().name,
+                      "codebook": None if codebook is None else os.path.relpath(Path(codebook).resolve(), cwd),
                       "seed": seed}
         plan_ = plan(notebooks, analysis.neighbourhoods, parameters, neighbourhoods)
         output.mkdir(parents=True, exist_ok=True)
         analysis.tags.to_csv(output / "tags.csv", index=False)
-        results = _run_jobs(plan_, output, Path.cwd(), jobs, progress)
+        results = _run_jobs(plan_, output, cwd, jobs, progress)
     finally:
         if scratch is not None:
             if previous is None:
@@ -302,11 +390,13 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
             else:
                 os.environ["MJS_CACHE_DIR"] = previous
             shutil.rmtree(scratch, ignore_errors=True)
-    write_index(output, results, analysis.info)
+    write_index(output, results, analysis, seed=seed)
     if key is not None:
         leaks = scan_leaks([output], key)
         if leaks:
             raise MjsError("\n".join(str(p) for p in leaks))
+        n_files = sum(1 for p in output.rglob("*") if p.is_file())
+        progress(f"leak scan: 0 leaks in {n_files} files of {output} (every original value of the key searched)")
     return results
 
 

@@ -13,12 +13,10 @@
 # %% [markdown]
 # # 01 · Corpusoverzicht
 #
-# Wat zit er in het corpus? Per buurt en per rol: hoeveel transcripten, beurten en woorden, in welke
-# bestandsformaten en talen, en welke controles de inleesstap meldde. Dit notebook is het startpunt voor
-# elke lezer: de cijfers in de andere notebooks zijn alleen zo goed als wat hier binnenkomt.
-#
-# De eerste uitvoer is de **herkomst**: pakketversies, de gebruikte spaCy-pijplijn, de vingerafdruk (hash)
-# van het corpus en de seed. Twee rapporten met dezelfde herkomst horen dezelfde getallen te tonen.
+# Wat zit er in het corpus? Per buurt en per rol: hoeveel gesprekken, beurten en woorden, in welke
+# bestandsformaten en talen, en welke controles de inleesstap meldde. De cijfers in de andere rapporten
+# zijn alleen zo goed als wat hier binnenkomt. Onderaan staat de herkomst: met dezelfde herkomst geeft een
+# nieuwe run dezelfde getallen.
 
 # %% tags=["parameters"]
 corpus = "../corpus"
@@ -30,13 +28,25 @@ seed = 0
 import pandas as pd
 from IPython.display import Markdown, display
 
-from mjs_analysis import plots
+from mjs_analysis import plots, report
 from mjs_analysis.analysis import analyse, provenance
 
-pd.set_option("display.precision", 3)
-pd.set_option("display.max_colwidth", 120)
 A = analyse(corpus, codebook, seed=seed)
-provenance(A)
+seg = A.segments.assign(respondent=A.segments["speaker_role"] != "interviewer")
+units = A.units
+
+# %% [markdown]
+# ## In het kort
+
+# %%
+roles = units.groupby("stakeholder")["turn"].size().sort_index()
+display(Markdown("\n".join([
+    f"- **{len(A.metadata)} transcripten** uit **{len(A.neighbourhoods)} buurten**: {', '.join(A.neighbourhoods)}.",
+    f"- {len(seg)} beurten, waarvan {len(units)} van respondenten; {int(seg['n_words'].sum()):,} gesproken woorden."
+    .replace(",", "."),
+    "- Antwoorden per rol: " + ", ".join(f"{r} {n}" for r, n in roles.items()) + ".",
+    f"- {len(A.problems)} waarschuwing(en) bij het inlezen" + (" (zie onderaan)." if A.problems else "."),
+])))
 
 # %% [markdown]
 # ## Transcripten per buurt
@@ -45,54 +55,55 @@ provenance(A)
 # de woorden van respondenten worden gecodeerd; de woorden van interviewers tellen hier apart.
 
 # %%
-seg = A.segments.assign(respondent=A.segments["speaker_role"] != "interviewer")
 per_buurt = seg.groupby("neighbourhood").agg(
-    stadsdeel=("district", "first"),
-    transcripten=("transcript_id", "nunique"),
-    beurten=("turn", "size"),
-    respondentbeurten=("respondent", "sum"),
-    woorden=("n_words", "sum"),
-)
-per_buurt["woorden_respondent"] = seg[seg["respondent"]].groupby("neighbourhood")["n_words"].sum()
-per_buurt["aandeel_respondent"] = per_buurt["woorden_respondent"] / per_buurt["woorden"]
-per_buurt
+    district=("district", "first"), transcripts=("transcript_id", "nunique"), turns=("turn", "size"),
+    respondent_turns=("respondent", "sum"), words=("n_words", "sum"))
+per_buurt["respondent_words"] = seg[seg["respondent"]].groupby("neighbourhood")["n_words"].sum()
+per_buurt["respondent_share"] = per_buurt["respondent_words"] / per_buurt["words"]
+report.table(per_buurt, {"neighbourhood": "buurt", "district": "stadsdeel", "transcripts": ("transcripten", "int"),
+                         "turns": ("beurten", "int"), "respondent_turns": ("antwoorden", "int"),
+                         "words": ("woorden", "int"), "respondent_share": ("aandeel woorden respondent", "pct")},
+             index=True)
 
 # %%
-few = per_buurt[per_buurt["transcripten"] < 2].index.tolist()
+few = per_buurt[per_buurt["transcripts"] < 2].index.tolist()
 if few:
     display(Markdown(
         "**Let op:** " + ", ".join(few) + " heeft maar één transcript. Cijfers voor die buurt zeggen iets over "
         "één gesprek, niet over de buurt; toetsen geven daar 'te weinig gegevens'."))
 else:
-    display(Markdown(f"Elke buurt heeft minstens twee transcripten (minimum: {per_buurt['transcripten'].min()})."))
+    display(Markdown(f"Elke buurt heeft minstens twee transcripten (minimum: {per_buurt['transcripts'].min()})."))
 
 # %% [markdown]
 # ## Rollen: wie spreekt er?
 #
 # De rol komt uit de metadata van het transcript (`respondent_role`) of, in groepsgesprekken, per spreker
-# uit `speakers.csv`. Vergelijkingen tussen bewoners, initiatiefnemers en ambtenaren steunen op deze tabel.
+# uit `speakers.csv`. Vergelijkingen tussen bewoners, initiatiefnemers en ambtenaren steunen op deze tabel
+# (aantal antwoorden per buurt en rol).
 
 # %%
-units = A.units
 rollen = pd.crosstab(units["neighbourhood"], units["stakeholder"], margins=True, margins_name="totaal")
-rollen
+rollen.index.name, rollen.columns.name = "buurt", None
+report.table(rollen, {"buurt": "buurt", **{c: (c, "int") for c in rollen.columns}}, index=True)
 
 # %%
-woorden_rol = units.groupby("stakeholder")["n_words"].sum()
-display(plots.counts(woorden_rol, "Gesproken woorden per rol", "woorden van respondenten"))
+report.show(plots.counts(units.groupby("stakeholder")["n_words"].sum(), "Gesproken woorden per rol",
+                         "woorden van respondenten"))
 
 # %% [markdown]
 # ## Bestanden, talen en metadata
 #
-# Eén rij per transcript. De kolom `pseudonymised` moet overal `True` zijn voordat citaten in een rapport
-# mogen verschijnen (zie de privacyworkflow in de README).
+# Eén rij per transcript. "Gepseudonimiseerd" moet overal "ja" zijn voordat citaten in een rapport mogen
+# verschijnen (zie de privacyworkflow in de README).
 
 # %%
-A.metadata[["transcript_id", "neighbourhood", "respondent_role", "setting", "language", "format",
-            "pseudonymised", "n_turns", "n_words"]]
+report.table(A.metadata, {"transcript_id": "transcript", "neighbourhood": "buurt", "respondent_role": "rol",
+                          "setting": "vorm", "language": "taal", "format": "formaat",
+                          "pseudonymised": ("gepseudonimiseerd", "yesno"), "n_turns": ("beurten", "int"),
+                          "n_words": ("woorden", "int")})
 
 # %%
-talen = A.metadata["language"].value_counts()
+talen = A.metadata["language"].value_counts().sort_index()
 if len(talen) > 1:
     display(Markdown(
         "Het corpus bevat transcripten in meer dan één taal (" + ", ".join(f"{k}: {v}" for k, v in talen.items())
@@ -109,13 +120,22 @@ else:
 
 # %%
 if A.problems:
-    display(pd.DataFrame({"melding": [str(p) for p in A.problems]}))
+    display(report.table(pd.DataFrame({"melding": [str(p) for p in A.problems]}), {"melding": "melding"}))
 else:
     display(Markdown("Geen waarschuwingen: elk bestand is zonder opmerkingen ingelezen."))
 
 # %%
-leeg = A.units[A.units["n_words"] == 0]
+leeg = units[units["n_words"] == 0]
 display(Markdown(
-    f"**Volledigheid:** {len(A.segments)} beurten, waarvan {len(A.units)} van respondenten; "
-    f"{len(leeg)} respondentbeurten zonder woorden. Alle {int(A.segments['n_words'].sum())} gesproken woorden "
+    f"**Volledigheid:** {len(A.segments)} beurten, waarvan {len(units)} van respondenten; "
+    f"{len(leeg)} antwoorden zonder woorden. Alle {int(A.segments['n_words'].sum())} gesproken woorden "
     "zitten in de segmenttabel."))
+
+# %% [markdown]
+# ## Herkomst
+#
+# Waar de getallen vandaan komen: het corpus (met zijn vingerafdruk), het codeboek, de seed, de
+# spaCy-pijplijn en de versies van de pakketten.
+
+# %%
+provenance(A)

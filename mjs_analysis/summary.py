@@ -1,0 +1,151 @@
+"""The findings in a few Dutch sentences: the front page of the reports (``index.html``) and the opening of
+each neighbourhood report.
+
+Every sentence is generated from the numbers of :mod:`mjs_analysis.compare` and
+:mod:`mjs_analysis.reliability`; none is written by hand. Shares are percentages with their 95% interval,
+differences are named only when the test supports them, and a neighbourhood with too little data says so.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import compare
+from .report import p_value, pct, pct_interval
+
+__all__ = ["neighbourhood", "common_and_different", "roles", "reliability", "agreement_table"]
+
+#: A code counts as "everywhere" when its share is at least this in every neighbourhood.
+EVERYWHERE = 0.10
+#: Differences named one by one; the rest are counted.
+TOP = 5
+_PLURALS = {"bewoner": "bewoners", "initiatiefnemer": "initiatiefnemers", "ambtenaar": "ambtenaren",
+            "ondernemer": "ondernemers", "professional": "professionals", "interviewer": "interviewers"}
+
+
+def plural(role: str) -> str:
+    """``ambtenaar`` -> ``ambtenaren``: roles as a sentence names a group of them."""
+    return _PLURALS.get(str(role), f"sprekers met de rol {role}")
+
+
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _name(A, code: str) -> str:
+    return A.label(code)
+
+
+def neighbourhood(A, hood: str, *, seed: int = 0, versus: pd.DataFrame | None = None) -> list[str]:
+    """Three to five sentences about one neighbourhood against the rest of the city."""
+    if versus is None:
+        versus = compare.group_versus_rest(A.tags, A.units, A.codes, "neighbourhood", hood, seed=seed)
+    mine = A.units[A.units["neighbourhood"] == hood]
+    n_tr = mine["transcript_id"].nunique()
+    roles = mine.groupby("stakeholder")["turn"].size().sort_index()
+    district = mine["district"].dropna().iloc[0] if "district" in mine and mine["district"].notna().any() else None
+    where = f"{hood}{f' ({district})' if district else ''}"
+    out = [f"{where}: {n_tr} {'gesprek' if n_tr == 1 else 'gesprekken'}, {len(mine)} antwoorden van respondenten ("
+           + ", ".join(f"{r} {n}" for r, n in roles.items()) + ")."]
+    present = compare._ranked(versus[versus["count_group"] > 0], [("share_group", False), ("code", True)])
+    if present.empty:
+        out.append("Geen enkele code is hier toegekend; over de thema's valt niets te zeggen.")
+        return out
+    out.append("Meest besproken: " + "; ".join(
+        f"{_name(A, r.code).lower()} {pct_interval(r.share_group, r.low_group, r.high_group)}"
+        for r in present.head(3).itertuples()) + " van de antwoorden.")
+    if (versus["verdict"] == "too little data").any():
+        out.append(f"Te weinig gegevens om {hood} met de rest van de stad te vergelijken ({n_tr} "
+                   f"{'gesprek' if n_tr == 1 else 'gesprekken'}): de cijfers beschrijven, ze bewijzen niets.")
+    else:
+        for word, kind in (("Vaker", "higher"), ("Minder vaak", "lower")):
+            part = compare._ranked(versus[versus["verdict"] == kind], [("p_adjusted", True), ("code", True)])
+            if len(part):
+                out.append(f"{word} dan in de rest van de stad: " + "; ".join(
+                    f"{_name(A, r.code).lower()} {pct_interval(r.share_group, r.low_group, r.high_group)} tegen "
+                    f"{pct_interval(r.share_rest, r.low_rest, r.high_rest)}" for r in part.head(3).itertuples()) + ".")
+        if not versus["verdict"].isin(["higher", "lower"]).any():
+            out.append("Geen enkel thema verschilt aantoonbaar van de rest van de stad.")
+    shares = versus.set_index("code")["share_group"]
+    if {"vertrouwen", "wantrouwen"} <= set(shares.index):
+        t, w = shares["vertrouwen"], shares["wantrouwen"]
+        balance = "meer vertrouwen dan wantrouwen" if t > w else "meer wantrouwen dan vertrouwen" if w > t else \
+            "evenveel vertrouwen als wantrouwen"
+        out.append(f"Vertrouwen in {pct(t)}, wantrouwen in {pct(w)} van de antwoorden: {balance}.")
+    return out[:5]
+
+
+def common_and_different(A, *, seed: int = 0) -> list[str]:
+    """What the neighbourhoods share and where they differ (tests across all neighbourhoods)."""
+    freq = compare.code_frequencies(A.tags, A.units, A.codes, by="neighbourhood")
+    lowest = freq.groupby("code")["share"].min()
+    common = [c for c in A.codes if lowest.get(c, 0) >= EVERYWHERE]
+    out = []
+    if common:
+        out.append(f"In elke buurt gaat minstens {pct(EVERYWHERE)} van de antwoorden over: "
+                   + ", ".join(_name(A, c).lower() for c in common) + ".")
+    assoc = compare.code_association(A.tags, A.units, A.codes, by="neighbourhood", seed=seed)
+    differ = compare._ranked(assoc[assoc["p_adjusted"] < 0.05],
+                             [("cramers_v", False), ("p_adjusted", True), ("code", True)])
+    if len(differ):
+        more = len(differ) - TOP
+        rest = f"; en aantoonbaar in nog {more} " + ("thema" if more == 1 else "thema's") if more > 0 else ""
+        out.append("De buurten verschillen het sterkst in: " + "; ".join(
+            f"{_name(A, r.code).lower()} (het meest in {r.over}, het minst in {r.under})"
+            for r in differ.head(TOP).itertuples()) + rest + ".")
+    elif assoc["test"].eq("too little data").all():
+        out.append("Te weinig gegevens om de buurten onderling te toetsen.")
+    else:
+        out.append("Geen enkel thema verschilt aantoonbaar tussen de buurten.")
+    return out
+
+
+def roles(A, *, seed: int = 0) -> list[str]:
+    """Where bewoners, initiatiefnemers and ambtenaren differ."""
+    assoc = compare.code_association(A.tags, A.units, A.codes, by="stakeholder", seed=seed)
+    differ = compare._ranked(assoc[assoc["p_adjusted"] < 0.05],
+                             [("cramers_v", False), ("p_adjusted", True), ("code", True)])
+    if differ.empty:
+        return ["Tussen de rollen verschilt geen enkel thema aantoonbaar."]
+    by_role: dict = {}
+    for r in differ.itertuples():
+        by_role.setdefault(r.over, []).append(_name(A, r.code).lower())
+    return ["Tussen de rollen verschillen aantoonbaar: " + "; ".join(
+        f"{plural(role)} praten het vaakst over {_and(codes)}" for role, codes in by_role.items()) + "."]
+
+
+def agreement_table(A) -> pd.DataFrame | None:
+    """Agreement between every manual coder and the tagger on the manually coded turns, or None."""
+    from .reliability import agreement
+
+    if A.codings is None:
+        return None
+    coded = A.units[A.units["transcript_id"].isin(set(A.codings["transcript_id"]))]
+    tagger = A.tags[A.tags["transcript_id"].isin(set(coded["transcript_id"]))]
+    both = pd.concat([A.codings, tagger.assign(coder="tagger")[["transcript_id", "turn", "code", "coder"]]])
+    return agreement(both, coded, A.codes, reference="tagger")
+
+
+def reliability(A, table: pd.DataFrame | None = None) -> list[str]:
+    """How far the automatic coding can be trusted, measured on the manual codings of this corpus."""
+    from .report import number
+
+    table = agreement_table(A) if table is None else table
+    if table is None:
+        return ["Er zijn geen handmatige coderingen bij dit corpus: hoe betrouwbaar de automatische codering "
+                "is, is niet gemeten. Lees de cijfers als verkennend."]
+    micro = table[table["code"] == "(all codes)"]
+    machine = micro[micro["f1"].notna()]
+    humans = micro[micro["f1"].isna()]
+    per_code = table[table["code"] != "(all codes)"]
+    n_turns = int(per_code["n_units"].max()) if len(per_code) else 0
+    out = []
+    if len(machine):
+        out.append(f"Op {n_turns} met de hand gecodeerde antwoorden komt de automatische codering overeen met "
+                   + " en ".join(f"codeur {r.coder_a} met alfa {number(r.alpha)} (F1 {number(r.f1)})"
+                                 for r in machine.itertuples()) + ".")
+    if len(humans):
+        out.append(f"De codeurs onderling: alfa {number(humans['alpha'].iloc[0])}. Een alfa onder 0,67 geldt als "
+                   "te onbetrouwbaar om conclusies op te bouwen; tussen 0,67 en 0,80 als voorlopig.")
+    return out
