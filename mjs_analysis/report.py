@@ -133,7 +133,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str | tuple[str, str]], *, 
 
     Returns
     -------
-    pandas Styler without the row numbers, ready for ``display``; its data are strings.
+    Table
+        Shown as HTML without row numbers; ``.data`` holds the strings.
 
     Examples
     --------
@@ -150,10 +151,29 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str | tuple[str, str]], *, 
         out[header] = [_FORMATS[kind](v) for v in source[column]]
     for header, (share, low, high) in (intervals or {}).items():
         out[header] = [pct_interval(s, lo, hi) for s, lo, hi in zip(source[share], source[low], source[high])]
-    data = pd.DataFrame(out, index=range(len(source)))
-    # The uuid of the HTML ids from the content: the same HTML on every run, unique within a page.
-    uuid = hashlib.sha1(data.to_json().encode()).hexdigest()[:10]
-    return data.style.hide(axis="index").set_uuid(uuid)
+    return Table(pd.DataFrame(out, index=range(len(source))))
+
+
+class Table:
+    """A report table: its ``data`` (strings, Dutch headers) shown as HTML without row numbers.
+
+    Not a pandas Styler: a Styler's plain-text form carries its memory address, and the executed notebook
+    would differ on every run.
+    """
+
+    def __init__(self, data: pd.DataFrame):
+        self.data = data
+
+    def to_html(self) -> str:
+        # The uuid of the HTML ids from the content: the same HTML on every run, unique within a page.
+        uuid = hashlib.sha1(self.data.to_json().encode()).hexdigest()[:10]
+        return self.data.style.hide(axis="index").set_uuid(uuid).to_html()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return self.data.to_string(index=False)
 
 
 def alt_text(fig) -> str:

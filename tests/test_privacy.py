@@ -388,3 +388,5 @@ def test_run_with_key_fails_on_a_leak_in_a_report(pseudo, tmp_path, capsys):
     notebooks_ok = _suite(tmp_path / "nb2")
     assert main(["run", "--corpus", str(out), "--output", str(tmp_path / "r2"), "--notebooks", str(notebooks_ok),
                  "--codebook", codebook, "--key", str(key)]) == 0
+    files = sum(1 for p in (tmp_path / "r2").rglob("*") if p.is_file())
+    assert f"leak scan: 0 leaks in {files} files" in capsys.readouterr().err  # a clean scan says it ran

@@ -79,8 +79,8 @@ def test_demo_run_writes_every_report_without_errors(fresh_reports):
     for name in expected:
         nb = nbformat.read(out / f"{name}.ipynb", as_version=4)
         assert not _error_outputs(nb), name
-        first = next(c for c in nb.cells if c.cell_type == "code" and c.get("outputs"))
-        assert "corpus-hash" in first.outputs[0]["data"]["text/plain"]  # provenance comes first
+        last = [c for c in nb.cells if c.cell_type == "code" and c.get("outputs")][-1]
+        assert "corpus-hash" in last.outputs[0]["data"]["text/plain"]  # provenance is the appendix
 
 
 def test_each_neighbourhood_report_has_a_figure_quotes_and_findings(fresh_reports):
@@ -188,8 +188,8 @@ def test_english_turns_get_a_note_about_the_codebook_language(odd_reports):
     with (out / "tags.csv").open(encoding="utf-8") as fh:
         coded = len({r["turn"] for r in csv.DictReader(fh) if r["transcript_id"] == "en01"})
     coding = _markdown(out / "02_codering.ipynb")
-    assert "4 respondentbeurten zijn in het 'en', het codeboek is in het 'nl'" in coding
-    assert f"{coded} van deze beurten kregen een code" in coding
+    assert "4 antwoorden zijn in het 'en', het codeboek is in het 'nl'" in coding
+    assert f"{coded} van deze antwoorden kregen een code" in coding
 
 
 # --------------------------------------------------------------------------- failures and the CLI
@@ -282,7 +282,7 @@ def test_neighbourhood_option_runs_only_that_report(tiny_suite, small_corpus, tm
     assert sorted(p.name for p in out.glob("*.ipynb")) == ["04_buurt_k-buurt.ipynb"]
     nb = nbformat.read(out / "04_buurt_k-buurt.ipynb", as_version=4)
     printed = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
-    assert f"ran {small_corpus.as_posix()} K-buurt\n" in printed
+    assert f"ran {small_corpus.name} K-buurt\n" in printed  # the folder's name, never a path of this machine
 
 
 def test_corpus_errors_stop_the_run_before_any_notebook(tiny_suite, small_corpus, tmp_path, capsys):
@@ -315,3 +315,145 @@ def test_explore_notebook_runs_headless(small_corpus, tmp_path):
     assert not _error_outputs(nb)
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "treffers voor 'geld'" in printed
+
+
+# --------------------------------------------------------------------------- reports a reviewer can read and trust
+
+
+def _html_text(html_text: str) -> str:
+    import html as html_lib
+
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", html_text, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+ENGLISH = ("no clear difference", "too little data", "count_group", "share_group", "p_adjusted", "cramers_v",
+           "verdict", "chi-square", "permutation", "(all codes)", "statement", "holds", "left out")
+
+
+def test_html_reports_show_findings_not_code(fresh_reports):
+    out, _ = fresh_reports
+    for page in sorted(out.glob("*.html")):
+        if page.stem == "index":
+            continue
+        html_text = page.read_text(encoding="utf-8")
+        assert "jp-InputArea" not in html_text and "analyse(corpus" not in html_text, page.name  # no code cells
+        assert "neighbourhood = " not in html_text and "# Parameters" not in html_text, page.name
+        title = re.search(r"<title>(.*?)</title>", html_text).group(1)
+        assert title.startswith(("Corpusoverzicht", "Codering", "Topics", "Buurtrapport: ", "Vergelijking")), title
+        assert "Inhoud" in html_text and 'class="mjs-toc"' in html_text
+        headings = re.findall(r"<h2 id=\"([^\"]+)\"", html_text)
+        assert headings[-1] == "Herkomst", (page.name, headings)  # provenance is the appendix
+        alts = re.findall(r"<img [^>]*alt=\"([^\"]*)\"", html_text)
+        assert len(alts) == html_text.count("<img ") and all(len(a) > 20 for a in alts), page.name
+
+
+def test_reports_are_dutch_with_percentages(fresh_reports):
+    out, _ = fresh_reports
+    for page in sorted(out.glob("*.html")):
+        text = _html_text(page.read_text(encoding="utf-8")).split("Herkomst")[0]
+        for word in ENGLISH:
+            assert word not in text, (page.name, word)
+        assert not re.search(r"(?<![\d.])0\.\d{2,}", text), (page.name, re.findall(r".{30}0\.\d{2,}.{10}", text)[:3])
+    for name in NEIGHBOURHOODS:
+        text = _html_text((out / f"04_buurt_{slug(name)}.html").read_text(encoding="utf-8"))
+        assert re.search(r"\d+ % \(\d+–\d+ %\)", text), name  # shares with their interval
+        assert any(v in text for v in ("vaker dan elders", "geen duidelijk verschil", "te weinig gegevens"))
+
+
+def test_the_front_page_gives_the_findings(fresh_reports):
+    out, _ = fresh_reports
+    html_text = (out / "index.html").read_text(encoding="utf-8")
+    text = _html_text(html_text)
+    assert "eigenaarschap, zeggenschap en co-creatie" in text and 'name="viewport"' in html_text
+    for name in NEIGHBOURHOODS:
+        assert f'href="04_buurt_{slug(name)}.html"' in html_text
+        section = text.split(name, 1)[1]
+        assert "Meest besproken:" in section.split("naar het buurtrapport")[0], name
+    assert "Hoe betrouwbaar is de codering?" in text and "alfa" in text
+    assert text.index("Alle rapporten") < text.index("Herkomst")
+
+
+def test_distinctive_word_charts_draw_only_words_that_occur_more_often(fresh_reports):
+    out, _ = fresh_reports
+    for name in NEIGHBOURHOODS:
+        html_text = (out / f"04_buurt_{slug(name)}.html").read_text(encoding="utf-8")
+        alt = next(a for a in re.findall(r"alt=\"([^\"]*)\"", html_text) if a.startswith("Staafdiagram van de woorden"))
+        scores = re.findall(r" (−?\d+,\d)(?:,|\.)", alt.split("z-score:")[1])
+        assert scores and all(not s.startswith("−") for s in scores), (name, alt)
+
+
+def test_quotes_and_evidence_never_start_or_end_inside_an_annotation(fresh_reports):
+    out, _ = fresh_reports
+    with (out / "tags.csv").open(encoding="utf-8") as fh:
+        evidence = [r["evidence"] for r in csv.DictReader(fh)]
+    assert len(evidence) > 1000
+    broken = [e for e in evidence if re.match(r"^[^\[]*\]", e) or re.search(r"\[[^\]]*$", e)]
+    assert not broken, broken[:5]
+    for name in NEIGHBOURHOODS:
+        markdown = _markdown(out / f"04_buurt_{slug(name)}.ipynb")
+        for line in (ln for ln in markdown.splitlines() if ln.startswith("> ") and not ln.startswith("> —")):
+            assert line.count("[") == line.count("]"), line
+
+
+def test_no_person_names_among_topic_terms(fresh_reports):
+    from mjs_analysis.analysis import analyse
+    from mjs_analysis.privacy import _role_label
+
+    A = analyse(CORPUS)  # the run stored it: loaded, not computed
+    speakers = {w.lower() for s in A.segments["speaker"].unique() if not _role_label(s) for w in s.split()}
+    assert {"gloria", "tom", "nadia"} <= speakers  # the demo corpus has named speakers
+    terms = {part for topic in A.model.top_terms() for term in topic for part in term.split("_")}
+    assert not speakers & terms
+    assert not any(a == b for topic in A.model.top_terms() for a, b in (t.split("_") for t in topic if "_" in t))
+
+
+def test_reports_name_no_path_of_this_machine(odd_reports, odd_corpus):
+    out, _ = odd_reports  # run with an absolute corpus path, from the test's working directory
+    for page in [*out.glob("*.ipynb"), *out.glob("*.html")]:
+        text = page.read_text(encoding="utf-8")
+        assert str(odd_corpus) not in text and str(odd_corpus.parent) not in text, page.name
+        assert str(ROOT) not in text and str(Path.home()) + "/" not in text, page.name
+
+
+def test_the_analysis_is_the_same_under_other_threads_file_orders_and_caches(tmp_path, monkeypatch):
+    """Same inputs, same tables: 1 or 2 BLAS threads, files listed in reverse order, an empty cache folder."""
+    from threadpoolctl import threadpool_limits
+
+    from mjs_analysis import compare, summary
+    from mjs_analysis.analysis import analyse
+
+    folder = tmp_path / "subset"
+    folder.mkdir()
+    keep = ["sln01", "sln03", "kb01", "kb03", "hd01", "hd03", "bb02", "bb04"]
+    with (CORPUS / "metadata.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["transcript_id"] in keep]
+    for row in rows:
+        shutil.copy(CORPUS / f"{row['transcript_id']}.txt", folder)
+    with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    shutil.copy(CORPUS / "codebook.yml", folder)
+
+    def tables(A):
+        M = A.model
+        words = compare.distinctive_words(A.documents, A.documents_meta["neighbourhood"].tolist(), top=None)
+        versus = compare.group_versus_rest(A.tags, A.units, A.codes, "neighbourhood", "K-buurt")
+        return {"tags": A.tags.to_csv(), "topics": M.topics().to_csv(), "quotes": M.quotes().to_csv(),
+                "weights": M.document_topics().to_csv(), "selection": M.selection.round(9).to_csv(),
+                "words": words.round(9).to_csv(), "versus": versus.to_csv(),
+                "key_quotes": compare.key_quotes(A.tags, A.units, segments=A.segments).to_csv(),
+                "summary": summary.neighbourhood(A, "K-buurt", versus=versus)}
+
+    monkeypatch.setenv("MJS_CACHE_DIR", str(tmp_path / "cache-a"))
+    with threadpool_limits(limits=1):
+        first = tables(analyse(folder, cache=False))
+
+    original = Path.rglob
+    monkeypatch.setattr(Path, "rglob", lambda self, pattern: reversed(list(original(self, pattern))))
+    monkeypatch.setenv("MJS_CACHE_DIR", str(tmp_path / "cache-b"))  # empty: everything computed afresh
+    with threadpool_limits(limits=2):
+        second = tables(analyse(folder))
+    for name in first:
+        assert first[name] == second[name], name

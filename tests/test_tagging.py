@@ -300,3 +300,39 @@ def test_english_turns_use_the_english_pipeline(tmp_path):
     tags = tag(seg, Codebook.load(path))
     assert tags[["transcript_id", "code"]].values.tolist() == [["t2", "distrust"]]
     assert tags["pipeline"].iloc[0].startswith("en_blank_lookups")
+
+
+# --------------------------------------------------------------------------- quotes worth reading
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Maar vertrouwen? Nee.", {"wantrouwen"}),
+    ("Vertrouwen? Nou, nee. Dat is voorbij.", {"wantrouwen"}),
+    ("Vertrouwen? Ja, nee, niet echt.", {"wantrouwen"}),
+    ("Vertrouwen? Helemaal niet.", {"wantrouwen"}),
+    ("Vertrouwen? Ja, zeker wel.", {"vertrouwen"}),
+    ("Vertrouwen? Dat groeit.", {"vertrouwen"}),
+    ("Vertrouwen. Nee, ik bedoel: ik vertrouw ze.", {"vertrouwen"}),  # not a question: nothing denied
+])
+def test_a_question_denied_by_the_next_sentence_follows_the_negation_rule(codebook, text, expected):
+    assert codes_of(codebook, text) == expected
+
+
+def test_a_denied_hit_shows_the_denial_in_its_evidence_and_rule(codebook):
+    row = tag_texts(["Ik ben er lang mee bezig geweest. Maar vertrouwen? Nee. Daar is niks van over."],
+                    codebook).iloc[0]
+    assert row["evidence"] == "Maar vertrouwen? Nee."
+    assert "denied by the next sentence" in row["rule"] and row["negated"]
+
+
+@pytest.mark.parametrize("text", [
+    "Ja! [lacht] Gloria heeft veel vertrouwen in de buurt.",
+    "Het geld staat in gewone taal. [onverstaanbaar] Daarna kwam het geld.",
+    "Ik weet het niet (lacht). Het geld kwam laat.",
+])
+def test_evidence_never_starts_or_ends_inside_an_annotation(codebook, text):
+    tags = tag_texts([text], codebook, unit="sentence")
+    assert len(tags)
+    for evidence in tags["evidence"]:
+        assert evidence.count("[") == evidence.count("]") and evidence.count("(") == evidence.count(")")
+        assert not re.match(r"^[^\[]*\]", evidence) and not re.search(r"\[[^\]]*$", evidence)
