@@ -39,7 +39,7 @@ __all__ = ["import_project", "ImportResult", "CODING_FILE_COLUMNS"]
 SOURCE_COLUMNS = ["name", "transcript_id", "kind", "status", "convention", "selections", "placed", "skipped"]
 CODING_FILE_COLUMNS = ["transcript_id", "turn", "code", "coder", "start_char", "end_char", "text"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_NON_TEXT = {"PDFSource": "PDF", "PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
+_NON_TEXT = {"PDFSource": "a PDF", "PictureSource": "a picture", "AudioSource": "an audio", "VideoSource": "a video"}
 _METADATA_ALIASES = {"buurt": "neighbourhood", "wijk": "neighbourhood", "stadsdeel": "district",
                      "datum": "date", "rol": "respondent_role", "role": "respondent_role",
                      "taal": "language", "interviewer": "interviewer"}
@@ -418,8 +418,8 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
                 "selections": 0, "placed": 0, "skipped": 0}
         result.sources.append(info)
         if kind in _NON_TEXT:
-            info["status"] = f"not imported ({_NON_TEXT[kind]})"
-            reader.warn(f"source '{name}' is a {_NON_TEXT[kind]} source; not imported (only text sources are)")
+            info["status"] = f"not imported ({_NON_TEXT[kind].split()[1]})"
+            reader.warn(f"source '{name}' is {_NON_TEXT[kind]} source; not imported (only text sources are)")
             continue
         if kind != "TextSource":
             info["status"] = "not imported (unknown kind)"
