@@ -194,7 +194,7 @@ def _cmd_import(args) -> int:
     if Path(args.file).suffix.lower() not in (".qdpx", ".qdc"):
         print(f"{args.file}: expected a REFI-QDA project (.qdpx) or codebook (.qdc)", file=sys.stderr)
         return 2
-    result = import_project(args.file, args.output)
+    result = import_project(args.file, args.output, coder=args.coder)
     _print_problems(result.problems, sys.stderr)
     coders = ", ".join(f"{c}: {n}" for c, n in sorted(result.coders.items())) or "none"
     print(f"{len(result.transcripts)} transcript(s) written to {args.output}; codings per coder: {coders}; "
@@ -224,6 +224,8 @@ def _add_refi_parsers(sub) -> None:
                        "safe: unsafe entries, zip bombs and XML entities are refused with one line.")
     p.add_argument("file", metavar="FILE", help="a .qdpx or .qdc file")
     p.add_argument("output", metavar="OUT_DIR", help="the corpus folder to write (new or empty)")
+    p.add_argument("--coder", metavar="NAME", help="every coding under this one coder (the reviewed set of a "
+                   "review loop), whoever made it in the tool; default: one coder per user of the project")
     p.set_defaults(func=_cmd_import)
 
 

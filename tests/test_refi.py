@@ -454,3 +454,52 @@ def test_not_a_zip_and_not_xml_are_one_line(tmp_path, capsys):
     _refused(path, tmp_path / "o2", capsys, "not well-formed")
     path = _zip(tmp_path / "empty.qdpx", {"readme.txt": b"hi"})
     _refused(path, tmp_path / "o3", capsys, "no project file")
+
+
+def test_review_loop_reviewed_codes_against_the_tagger(tmp_path, capsys):
+    """Export the tagger's codes, 'review' them as a tool would (reject some, add others under the reviewer's
+    user), import the result as one coder and score the tagger against it with `mjs agreement`."""
+    corpus_dir = tmp_path / "c"
+    corpus_dir.mkdir()
+    for name in ("sln01.txt", "kb01.txt", "metadata.csv", "codebook.yml"):
+        (corpus_dir / name).write_bytes((CORPUS / name).read_bytes())
+    path = quiet(export, corpus_dir, tmp_path / "review.qdpx")
+    with zipfile.ZipFile(path) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    root = etree.fromstring(entries["project.qde"])
+    reviewer = guid("user", "reviewer")
+    etree.SubElement(root.find(f"{{{NS}}}Users"), f"{{{NS}}}User", guid=reviewer, name="Reviewer")
+    selections = list(root.iter(f"{{{NS}}}PlainTextSelection"))
+    rejected = selections[::3]
+    for sel in rejected:
+        sel.getparent().remove(sel)
+    # the reviewer adds 'frustratie' to the first turn the tagger coded that lacks it
+    kept = [s for s in selections if s not in rejected]
+    target = kept[0]
+    added = etree.SubElement(target.getparent(), f"{{{NS}}}PlainTextSelection", guid=guid("added"),
+                             startPosition=target.get("startPosition"), endPosition=target.get("endPosition"),
+                             creatingUser=reviewer)
+    coding = etree.SubElement(added, f"{{{NS}}}Coding", guid=guid("added coding"), creatingUser=reviewer)
+    etree.SubElement(coding, f"{{{NS}}}CodeRef", targetGUID=guid("code", "frustratie"))
+    entries["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    reviewed = tmp_path / "reviewed.qdpx"
+    _zip(reviewed, entries)
+    assert _schema("Project-mrt2019.xsd").validate(root.getroottree())
+
+    out = tmp_path / "back"
+    assert main(["import", str(reviewed), str(out), "--coder", "review"]) == 0
+    rows = pd.read_csv(out / "coding" / "review.csv")
+    assert set(rows["coder"]) == {"review"}
+    assert len(rows) == len(kept) + 1 - int(rows.duplicated(["transcript_id", "turn", "code"]).sum())
+
+    assert main(["agreement", str(out / "coding" / "review.csv"), "--tagger", "--corpus", str(out),
+                 "--codebook", str(corpus_dir / "codebook.yml"), "--format", "csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    micro = table[table["code"] == "(all codes)"].iloc[0]
+    back = quiet(load_corpus, out)
+    live = tag(back.segments, corpus_dir / "codebook.yml")
+    key = lambda f: set(zip(f["transcript_id"], f["turn"], f["code"]))
+    machine, human = key(live), key(rows)
+    assert micro["precision"] == pytest.approx(len(machine & human) / len(machine))
+    assert micro["recall"] == pytest.approx(len(machine & human) / len(human))
+    assert micro["precision"] < 1 and micro["recall"] < 1

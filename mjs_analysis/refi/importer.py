@@ -121,6 +121,7 @@ class _Reader:
         self.path = path
         self.limits = limits
         self.problems: list[Problem] = []
+        self.coder: str | None = None
 
     def warn(self, message: str) -> None:
         self.problems.append(Problem.warning(self.path, message))
@@ -331,7 +332,8 @@ def _coding_rows(placed: list[dict], text: str, transcript, reader: _Reader) -> 
     return rows
 
 
-def import_project(path: str | Path, output: str | Path, *, limits: Limits | None = None) -> ImportResult:
+def import_project(path: str | Path, output: str | Path, *, coder: str | None = None,
+                   limits: Limits | None = None) -> ImportResult:
     """Read a REFI-QDA ``.qdpx`` project or ``.qdc`` codebook into a corpus folder.
 
     Parameters
@@ -340,6 +342,10 @@ def import_project(path: str | Path, output: str | Path, *, limits: Limits | Non
         The ``.qdpx`` or ``.qdc`` file (from any tool; untrusted input is fine).
     output : str or Path
         The folder to write (created; must be empty or not exist).
+    coder : str, optional
+        Put every coding under this one coder, whoever made it in the tool: the reviewed set of a
+        review loop (the tagger's codes the reviewer kept plus the ones they added) as one coder.
+        By default each user of the project is a coder of their own.
     limits : Limits, optional
         Limits on the archive (entries, sizes, compression ratio).
 
@@ -368,7 +374,10 @@ def import_project(path: str | Path, output: str | Path, *, limits: Limits | Non
         raise RefiError(path, "no such file")
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise RefiError(output, "the output folder must be new or empty (an import never overwrites a corpus)")
+    if coder is not None and (not isinstance(coder, str) or not coder.strip()):
+        raise ValueError(f"The 'coder' parameter of import_project must be a non-empty text or None. Got {coder!r} instead.")
     reader = _Reader(path, limits or Limits())
+    reader.coder = coder.strip() if coder else None
     result = ImportResult(output)
     if suffix == ".qdc":
         data = path.read_bytes()
@@ -469,7 +478,7 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
                     continue
                 user = (coding.get("creatingUser") or sel.get("creatingUser") or "").strip("{}").upper()
                 rows.append({"guid": p.selection.guid, "start": p.start, "end": p.end, "code": code["id"],
-                             "coder": users.get(user) or (user and f"user {user[:8]}") or "unknown"})
+                             "coder": reader.coder or users.get(user) or (user and f"user {user[:8]}") or "unknown"})
         info["placed"] = len(sels) - len(misfits)
         placed[tid] = rows
         texts[sguid] = (tid, raw.clean)
@@ -500,6 +509,7 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
         (out / "coding").mkdir(exist_ok=True)
     names: set = set()
     for coder, rows in sorted(by_coder.items()):
+        rows = list({tuple(r.values()): r for r in rows}.values())  # one coder for several users: no doubles
         rows.sort(key=lambda r: (r["transcript_id"], r["turn"], r["start_char"], r["end_char"], r["code"]))
         _write_csv(out / "coding" / f"{_unique(slug(coder, 'coder'), names)}.csv", CODING_FILE_COLUMNS, rows)
         result.coders[coder] = len(rows)
