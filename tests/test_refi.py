@@ -41,7 +41,7 @@ def _schema(name: str) -> etree.XMLSchema:
 
 
 def test_schemas_in_the_tests_are_the_shipped_ones():
-    shipped = Path(__import__("mjs_analysis").__file__).parent / "data" / "refi-qda"
+    shipped = Path(__import__("mjs_analysis").__file__).parent / "refi" / "schemas"
     for name in ("Project-mrt2019.xsd", "Codebook.xsd"):
         assert (XSD / name).read_bytes() == (shipped / name).read_bytes()
 

@@ -1,4 +1,4 @@
-"""Validation against the REFI-QDA schemas (``mjs_analysis/data/refi-qda/``, MIT licence, REFI)."""
+"""Validation against the REFI-QDA schemas (``mjs_analysis/refi/schemas/``, MIT licence, REFI)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .errors import RefiError
 
 __all__ = ["validate", "schema", "SCHEMA_DIR"]
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "refi-qda"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _SCHEMAS = {"project": "Project-mrt2019.xsd", "codebook": "Codebook.xsd"}
 
 
