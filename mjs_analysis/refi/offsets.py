@@ -154,6 +154,8 @@ class Placement:
     end: int | None
     fits: bool
     reason: str = ""
+    named: bool = False  #: the selected text equals the selection's name
+    bounded: bool = False  #: it starts and ends on word boundaries
 
 
 def _squash(text: str) -> str:
@@ -183,13 +185,15 @@ def _place(sel: Selection, raw: RawText, pos: _Positions, conv: Convention) -> t
     if start is None or end is None or end < start:
         return Placement(sel, None, None, False, "outside the text or inside a character"), 0
     text = raw.clean[start:end]
+    bounded = _on_boundary(raw.clean, start) and _on_boundary(raw.clean, end)
     if sel.name and _squash(sel.name):
         if _squash(text) == _squash(sel.name):
-            return Placement(sel, start, end, True), 3
+            return Placement(sel, start, end, True, named=True, bounded=bounded), 3
         return Placement(sel, start, end, False, "the selected text differs from the selection's name"), 0
     score = 1 + _on_boundary(raw.clean, start) + _on_boundary(raw.clean, end)
-    fits = score == 3 or (end > start and score >= 2)
-    return Placement(sel, start, end, fits, "" if fits else "does not start and end on word boundaries"), score
+    fits = score == 3 or (end > start and score >= 2)  # one end off a boundary: a sloppy selection, kept
+    return Placement(sel, start, end, fits, "" if fits else "starts and ends inside words",
+                     bounded=bounded), score
 
 
 def detect(raw: RawText, selections: list[Selection]) -> tuple[Convention, list[Placement]]:
