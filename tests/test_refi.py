@@ -248,6 +248,8 @@ def test_nvivo_like_utf16_units_crlf_as_two_with_emoji(tmp_path):
     assert set(rows["coder"]) == {"Reviewer Eén"} and set(rows["code"]) == {"trust"}
     assert dict(zip(rows["text"], rows["turn"])) == {"vertrouwen": 1, "langzaam": 1, "budget": 3, "geld": 2}
     assert result.coders == {"Reviewer Eén": 4}
+    # 'geld' is in the interviewer's question: kept, and said
+    assert any("1 coding row(s) lie on interviewer turns" in str(p) for p in result.problems)
 
 
 def test_qualcoder_like_code_points_bom_counted(tmp_path):
@@ -518,3 +520,16 @@ def test_review_loop_reviewed_codes_against_the_tagger(tmp_path, capsys):
     assert micro["precision"] == pytest.approx(len(machine & human) / len(machine))
     assert micro["recall"] == pytest.approx(len(machine & human) / len(human))
     assert micro["precision"] < 1 and micro["recall"] < 1
+
+
+def test_a_selection_over_several_turns_gives_a_row_per_turn_cut_at_the_turns(tmp_path):
+    clean = TEXT.replace("\r\n", "\n")
+    start, end = clean.index("langzaam"), clean.index("budget") + len("budget")
+    sguid = "24242424-2424-2424-2424-242424242424"
+    path = _zip(tmp_path / "span.qdpx", {
+        "project.qde": _project(_source(sguid, "span", _selection(1, start, end), f"internal://{sguid}.txt")),
+        f"sources/{sguid}.txt": clean.encode("utf-8")})
+    quiet(import_project, path, tmp_path / "out")
+    rows = pd.read_csv(tmp_path / "out" / "coding" / "reviewer_een.csv")
+    assert list(zip(rows["turn"], rows["text"])) == [(1, "langzaam."), (2, "En het geld?"), (3, "Het budget")]
+    assert rows["start_char"].iloc[0] == start and rows["end_char"].iloc[-1] == end

@@ -509,6 +509,10 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
     for p in corpus.errors:
         reader.warn(f"imported transcript {Path(p.path).name}: {p.message}")
     by_coder: dict[str, list[dict]] = {}
+    seg = corpus.segments
+    interviewer = set(zip(seg.loc[seg.speaker_role == "interviewer", "transcript_id"],
+                          seg.loc[seg.speaker_role == "interviewer", "turn"]))
+    on_questions = 0
     for tid, text in texts.values():
         try:
             transcript = corpus[tid]
@@ -516,6 +520,10 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
             continue
         for row in _coding_rows(placed.get(tid, []), text, transcript, reader):
             by_coder.setdefault(row["coder"], []).append(row)
+            on_questions += (tid, row["turn"]) in interviewer
+    if on_questions:
+        reader.warn(f"{on_questions} coding row(s) lie on interviewer turns; `mjs agreement` counts respondent "
+                    "turns only and refuses them: remove those rows or code the answers")
     if by_coder:
         (out / "coding").mkdir(exist_ok=True)
     names: set = set()
