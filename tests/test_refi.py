@@ -533,3 +533,28 @@ def test_a_selection_over_several_turns_gives_a_row_per_turn_cut_at_the_turns(tm
     rows = pd.read_csv(tmp_path / "out" / "coding" / "reviewer_een.csv")
     assert list(zip(rows["turn"], rows["text"])) == [(1, "langzaam."), (2, "En het geld?"), (3, "Het budget")]
     assert rows["start_char"].iloc[0] == start and rows["end_char"].iloc[-1] == end
+
+
+def test_reexport_of_imported_codings_keeps_their_text(demo, tmp_path):
+    """Codings with offsets (from an import) are exported where their text is, also when the offsets
+    count another version of the text; without a match, the whole turn."""
+    corpus = quiet(load_corpus, CORPUS / "sln01.txt")
+    turn = corpus.segments[corpus.segments.speaker_role == "respondent"].iloc[0]
+    words = turn.text.split()[2]
+    at = turn.text.index(words) + turn.start_char
+    csv = tmp_path / "c.csv"
+    pd.DataFrame([
+        {"transcript_id": "sln01", "turn": turn.turn, "code": "vertrouwen", "coder": "X",
+         "start_char": at, "end_char": at + len(words), "text": words},         # right offsets
+        {"transcript_id": "sln01", "turn": turn.turn, "code": "frustratie", "coder": "X",
+         "start_char": at + 3, "end_char": at + 3 + len(words), "text": words},  # offsets of another text
+        {"transcript_id": "sln01", "turn": turn.turn, "code": "erkenning", "coder": "X",
+         "start_char": 0, "end_char": 4, "text": "niet in deze beurt"},          # no match: the turn
+    ]).to_csv(csv, index=False)
+    path = quiet(export, CORPUS / "sln01.txt", tmp_path / "x.qdpx", codebook=CORPUS / "codebook.yml",
+                 codings=[csv], tagger=False)
+    root = etree.fromstring(zipfile.ZipFile(path).read("project.qde"))
+    names = {s.find(f"{{{NS}}}Coding/{{{NS}}}CodeRef").get("targetGUID"): s.get("name")
+             for s in root.iter(f"{{{NS}}}PlainTextSelection")}
+    assert names[guid("code", "vertrouwen")] == words and names[guid("code", "frustratie")] == words
+    assert names[guid("code", "erkenning")] == turn.text

@@ -119,15 +119,29 @@ def _selections(corpus, codebook, manual: pd.DataFrame | None, tags: pd.DataFram
             key = (r.transcript_id, int(r.turn))
             if key not in seg.index:
                 raise RefiError(where, f"transcript '{r.transcript_id}' has no turn {r.turn} in the corpus")
-            start, end = getattr(r, "start_char", None), getattr(r, "end_char", None)
-            if start is None or pd.isna(start) or end is None or pd.isna(end):
-                start, end = seg.at[key, "start_char"], seg.at[key, "end_char"]
+            start, end = _span(corpus[r.transcript_id].text, int(seg.at[key, "start_char"]),
+                               int(seg.at[key, "end_char"]), r)
             note = getattr(r, "note", None)
             rows.append((r.transcript_id, str(r.coder), r.code, int(start), int(end),
                          "" if note is None or pd.isna(note) else str(note)))
     frame = pd.DataFrame(rows, columns=["transcript_id", "user", "code", "start", "end", "description"])
     return frame.drop_duplicates(["transcript_id", "user", "code", "start", "end"]).sort_values(
         ["transcript_id", "start", "end", "user", "code"], kind="stable")
+
+
+def _span(text: str, turn_start: int, turn_end: int, row) -> tuple[int, int]:
+    """Where a manual coding goes: its own offsets when they still select its ``text``, else that text
+    found in its turn, else the whole turn (offsets from an import may count another version of the text)."""
+    start, end, selected = (getattr(row, name, None) for name in ("start_char", "end_char", "text"))
+    has = lambda v: v is not None and not (isinstance(v, float) and pd.isna(v))  # noqa: E731
+    if has(start) and has(end) and 0 <= int(start) <= int(end) <= len(text):
+        if not has(selected) or text[int(start):int(end)] == str(selected):
+            return int(start), int(end)
+    if has(selected) and str(selected):
+        found = text.find(str(selected), turn_start, turn_end)
+        if found >= 0:
+            return found, found + len(str(selected))
+    return turn_start, turn_end
 
 
 def project_xml(corpus, codebook, selections: pd.DataFrame, name: str = "mjs-analysis") -> tuple[bytes, dict[str, bytes]]:
