@@ -558,3 +558,12 @@ def test_reexport_of_imported_codings_keeps_their_text(demo, tmp_path):
              for s in root.iter(f"{{{NS}}}PlainTextSelection")}
     assert names[guid("code", "vertrouwen")] == words and names[guid("code", "frustratie")] == words
     assert names[guid("code", "erkenning")] == turn.text
+
+
+def test_a_source_path_out_of_the_archive_is_refused_and_nothing_is_left(tmp_path, capsys):
+    good, bad = "25252525-2525-2525-2525-252525252525", "26262626-2626-2626-2626-262626262626"
+    sources = (_source(good, "goed", "", f"internal://{good}.txt")
+               + _source(bad, "kwaad", "", "internal://../../../etc/passwd"))
+    path = _zip(tmp_path / "out_of.qdpx", {"project.qde": _project(sources), f"sources/{good}.txt": b"R: ja\n"})
+    _refused(path, tmp_path / "out", capsys, "points outside the archive")
+    assert not (tmp_path / "out").exists()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -68,6 +69,11 @@ class ImportResult:
     coders: dict = field(default_factory=dict)
     sources: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+
+
+def _guid(value) -> str:
+    """A GUID as compared here: no braces, upper case (tools write either)."""
+    return (value or "").strip().strip("{}").upper()
 
 
 def _local(el) -> str:
@@ -145,7 +151,7 @@ class _Reader:
                 if colour and not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
                     self.warn(f"code '{code.get('name')}': colour {colour!r} is not #RRGGBB; left out")
                     colour = ""
-                out.append({"guid": (code.get("guid") or "").strip("{}").upper(),
+                out.append({"guid": _guid(code.get("guid")),
                             "name": (code.get("name") or "").strip(),
                             "codable": (code.get("isCodable") or "true").strip().lower() not in ("false", "0"),
                             "colour": colour or None, "description": _text(code, "Description"),
@@ -236,7 +242,7 @@ class _Reader:
 
 def _variables(root) -> dict[str, str]:
     vars_el = _child(root, "Variables")
-    return {(v.get("guid") or "").strip("{}").upper(): (v.get("name") or "").strip()
+    return {_guid(v.get("guid")): (v.get("name") or "").strip()
             for v in (_children(vars_el, "Variable") if vars_el is not None else [])}
 
 
@@ -244,7 +250,7 @@ def _values(el, variables: dict[str, str]) -> dict[str, str]:
     out = {}
     for vv in _children(el, "VariableValue"):
         ref = _child(vv, "VariableRef")
-        name = variables.get((ref.get("targetGUID") or "").strip("{}").upper()) if ref is not None else None
+        name = variables.get(_guid(ref.get("targetGUID"))) if ref is not None else None
         if not name:
             continue
         for kind in ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue"):
@@ -390,9 +396,15 @@ def import_project(path: str | Path, output: str | Path, *, coder: str | None = 
         output.mkdir(parents=True, exist_ok=True)
         reader.write_codebook(reader.codes(root), output)
     else:
-        with SafeArchive(path, reader.limits) as archive:
-            root = reader.project_root(archive)
-            _import(root, archive, reader, output, result)
+        created = not output.exists()
+        try:
+            with SafeArchive(path, reader.limits) as archive:
+                root = reader.project_root(archive)
+                _import(root, archive, reader, output, result)
+        except RefiError:
+            if created and output.exists():  # refused half-way: leave nothing behind
+                shutil.rmtree(output)
+            raise
     result.problems = reader.problems
     (output / "_refi").mkdir(parents=True, exist_ok=True)
     _write_csv(output / "_refi" / "sources.csv", SOURCE_COLUMNS, result.sources)
@@ -402,116 +414,102 @@ def import_project(path: str | Path, output: str | Path, *, coder: str | None = 
     return result
 
 
-def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: ImportResult) -> None:
+def _selections(src, name: str, reader: _Reader) -> tuple[list[Selection], list[tuple]]:
+    """The coded selections of a text source, and for each its element and codings."""
+    sels, meta = [], []
+    for sel in _children(src, "PlainTextSelection"):
+        try:
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+        except (TypeError, ValueError):
+            reader.warn(f"source '{name}': selection {sel.get('guid')} has no valid positions; skipped")
+            continue
+        codings = _children(sel, "Coding")
+        if codings:
+            sels.append(Selection(_guid(sel.get("guid")), start, end, sel.get("name")))
+            meta.append((sel, codings))
+    if _children(src, "Coding"):
+        reader.warn(f"source '{name}': codings of the whole source are not imported (only of selections)")
+    return sels, meta
+
+
+def _report_placements(name: str, sels, placements, convention, info: dict, reader: _Reader) -> None:
+    """The evidence for the convention, and every selection that fits it badly or not at all."""
+    misfits = [p for p in placements if not p.fits]
+    info.update(selections=len(sels), placed=len(sels) - len(misfits), skipped=len(misfits))
+    if not sels:
+        return
+    named = sum(p.named for p in placements)
+    bounded = sum(p.bounded for p in placements if p.fits)
+    info["convention"] = convention.describe()
+    info["evidence"] = (f"{named} of {len(sels)} match their name; " if any(s.name for s in sels) else "") + \
+        f"{bounded} of {len(sels)} start and end on word boundaries"
+    loose = len(sels) - len(misfits) - bounded
+    if loose:
+        reader.warn(f"source '{name}': {loose} selection(s) start or end inside a word under the detected "
+                    f"convention ({convention.describe()}); kept as the tool counted them")
+    for p in misfits[:5]:
+        reader.warn(f"source '{name}': selection {p.selection.guid} ({p.selection.start}-{p.selection.end}) "
+                    f"fits no offset convention ({p.reason}); skipped")
+    if len(misfits) > 5:
+        reader.warn(f"source '{name}': {len(misfits) - 5} more selections fit no offset convention; skipped")
+
+
+def _codings(name: str, placements, meta, codes: dict, users: dict, reader: _Reader) -> list[dict]:
+    """One record per coding of a placed selection: where, which code, which coder."""
+    rows = []
+    for p, (sel, codings) in zip(placements, meta):
+        if not p.fits:
+            continue
+        for coding in codings:
+            ref = _child(coding, "CodeRef")
+            code = codes.get(_guid(ref.get("targetGUID"))) if ref is not None else None
+            if code is None:
+                reader.warn(f"source '{name}': a coding refers to an unknown code; skipped")
+                continue
+            user = _guid(coding.get("creatingUser") or sel.get("creatingUser"))
+            coder = reader.coder or users.get(user) or (user and f"user {user[:8]}") or "unknown"
+            rows.append({"guid": p.selection.guid, "start": p.start, "end": p.end, "code": code["id"], "coder": coder})
+    return rows
+
+
+def _text_source(src, archive: SafeArchive, reader: _Reader, info: dict):
+    """Read one source: (clean text, its coding records), or None when it cannot be imported."""
+    kind, name = info["kind"], info["name"]
+    if kind in _NON_TEXT:
+        info["status"] = f"not imported ({_NON_TEXT[kind].split()[1]})"
+        reader.warn(f"source '{name}' is {_NON_TEXT[kind]} source; not imported (only text sources are)")
+        return None
+    if kind != "TextSource":
+        info["status"] = "not imported (unknown kind)"
+        reader.warn(f"source '{name}' is a <{kind}>; not imported")
+        return None
+    data = reader.source_bytes(archive, src, name)
+    if data is None:
+        info["status"] = "missing"
+        return None
+    raw = decode_source(data)
+    if raw.encoding == "cp1252":
+        reader.warn(f"source '{name}': not UTF-8; read as cp1252, check special characters")
+    sels, meta = _selections(src, name, reader)
+    convention, placements = detect(raw, sels)
+    info["status"] = "imported"
+    _report_placements(name, sels, placements, convention, info, reader)
+    return raw.clean, (placements, meta)
+
+
+def _write_codings(out: Path, texts: dict, placed: dict, reader: _Reader, result: ImportResult) -> None:
+    """``coding/<coder>.csv``: each coding on the turn(s) it overlaps in the imported corpus."""
     from ..corpus import load_corpus
 
-    out.mkdir(parents=True, exist_ok=True)
-    codes = reader.codes(root)
-    code_by_guid = {c["guid"]: c for c in codes}
-    users_el = _child(root, "Users")
-    users = {(u.get("guid") or "").strip("{}").upper(): (u.get("name") or u.get("id") or "").strip()
-             for u in (_children(users_el, "User") if users_el is not None else [])}
-    variables = _variables(root)
-
-    sources_el = _child(root, "Sources")
-    texts: dict[str, tuple[str, str]] = {}  # source guid -> (transcript id, clean text)
-    taken: set = set()
-    placed: dict[str, list[dict]] = {}
-    source_values: dict[str, dict] = {}
-    for src in (list(sources_el) if sources_el is not None else []):
-        kind = _local(src)
-        if not kind:
-            continue
-        sguid = (src.get("guid") or "").strip("{}").upper()
-        name = (src.get("name") or sguid or "source").strip()
-        info = {"name": name, "transcript_id": "", "kind": kind, "status": "", "convention": "", "evidence": "",
-                "selections": 0, "placed": 0, "skipped": 0}
-        result.sources.append(info)
-        if kind in _NON_TEXT:
-            info["status"] = f"not imported ({_NON_TEXT[kind].split()[1]})"
-            reader.warn(f"source '{name}' is {_NON_TEXT[kind]} source; not imported (only text sources are)")
-            continue
-        if kind != "TextSource":
-            info["status"] = "not imported (unknown kind)"
-            reader.warn(f"source '{name}' is a <{kind}>; not imported")
-            continue
-        data = reader.source_bytes(archive, src, name)
-        if data is None:
-            info["status"] = "missing"
-            continue
-        raw = decode_source(data)
-        if raw.encoding == "cp1252":
-            reader.warn(f"source '{name}': not UTF-8; read as cp1252, check special characters")
-        tid = _unique(_file_id(name), taken)
-        info["transcript_id"] = tid
-        sels, meta = [], []
-        for sel in _children(src, "PlainTextSelection"):
-            try:
-                start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-            except (TypeError, ValueError):
-                reader.warn(f"source '{name}': selection {sel.get('guid')} has no valid positions; skipped")
-                continue
-            codings = _children(sel, "Coding")
-            if not codings:
-                continue
-            sels.append(Selection((sel.get("guid") or "").strip("{}").upper(), start, end, sel.get("name")))
-            meta.append((sel, codings))
-        if _children(src, "Coding"):
-            reader.warn(f"source '{name}': codings of the whole source are not imported (only of selections)")
-        convention, placements = detect(raw, sels)
-        info.update(status="imported", selections=len(sels))
-        misfits = [p for p in placements if not p.fits]
-        if sels:
-            named = sum(p.named for p in placements)
-            bounded = sum(p.bounded for p in placements if p.fits)
-            info["convention"] = convention.describe()
-            info["evidence"] = (f"{named} of {len(sels)} match their name; " if any(s.name for s in sels) else "") + \
-                f"{bounded} of {len(sels)} start and end on word boundaries"
-            loose = len(sels) - len(misfits) - bounded
-            if loose:
-                reader.warn(f"source '{name}': {loose} selection(s) start or end inside a word under the detected "
-                            f"convention ({convention.describe()}); kept as the tool counted them")
-        for p in misfits[:5]:
-            reader.warn(f"source '{name}': selection {p.selection.guid} ({p.selection.start}-{p.selection.end}) "
-                        f"fits no offset convention ({p.reason}); skipped")
-        if len(misfits) > 5:
-            reader.warn(f"source '{name}': {len(misfits) - 5} more selections fit no offset convention; skipped")
-        info["skipped"] = len(misfits)
-        rows = []
-        for p, (sel, codings) in zip(placements, meta):
-            if not p.fits:
-                continue
-            for coding in codings:
-                ref = _child(coding, "CodeRef")
-                code = code_by_guid.get((ref.get("targetGUID") or "").strip("{}").upper()) if ref is not None else None
-                if code is None:
-                    reader.warn(f"source '{name}': a coding refers to an unknown code; skipped")
-                    continue
-                user = (coding.get("creatingUser") or sel.get("creatingUser") or "").strip("{}").upper()
-                rows.append({"guid": p.selection.guid, "start": p.start, "end": p.end, "code": code["id"],
-                             "coder": reader.coder or users.get(user) or (user and f"user {user[:8]}") or "unknown"})
-        info["placed"] = len(sels) - len(misfits)
-        placed[tid] = rows
-        texts[sguid] = (tid, raw.clean)
-        source_values[sguid] = _values(src, variables)
-        (out / f"{tid}.txt").write_text(raw.clean, encoding="utf-8")
-        result.transcripts.append(tid)
-
-    reader.write_codebook(codes, out)
-    _write_cases(root, texts, source_values, variables, reader, out)
-
-    if not texts:
-        reader.warn("no text source could be imported")
-        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         corpus = load_corpus(out)
     for p in corpus.errors:
         reader.warn(f"imported transcript {Path(p.path).name}: {p.message}")
-    by_coder: dict[str, list[dict]] = {}
     seg = corpus.segments
-    interviewer = set(zip(seg.loc[seg.speaker_role == "interviewer", "transcript_id"],
-                          seg.loc[seg.speaker_role == "interviewer", "turn"]))
+    questions = seg[seg.speaker_role == "interviewer"]
+    interviewer = set(zip(questions["transcript_id"], questions["turn"]))
+    by_coder: dict[str, list[dict]] = {}
     on_questions = 0
     for tid, text in texts.values():
         try:
@@ -534,6 +532,46 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
         result.coders[coder] = len(rows)
 
 
+def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: ImportResult) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    codes = reader.codes(root)
+    code_by_guid = {c["guid"]: c for c in codes}
+    users_el = _child(root, "Users")
+    users = {_guid(u.get("guid")): (u.get("name") or u.get("id") or "").strip()
+             for u in (_children(users_el, "User") if users_el is not None else [])}
+    variables = _variables(root)
+
+    sources_el = _child(root, "Sources")
+    texts: dict[str, tuple[str, str]] = {}  # source guid -> (transcript id, clean text)
+    placed: dict[str, list[dict]] = {}
+    source_values: dict[str, dict] = {}
+    taken: set = set()
+    for src in (list(sources_el) if sources_el is not None else []):
+        if not _local(src):
+            continue  # a comment or processing instruction
+        sguid = _guid(src.get("guid"))
+        info = {"name": (src.get("name") or sguid or "source").strip(), "transcript_id": "", "kind": _local(src),
+                "status": "", "convention": "", "evidence": "", "selections": 0, "placed": 0, "skipped": 0}
+        result.sources.append(info)
+        read = _text_source(src, archive, reader, info)
+        if read is None:
+            continue
+        clean, (placements, meta) = read
+        tid = info["transcript_id"] = _unique(_file_id(info["name"]), taken)
+        placed[tid] = _codings(info["name"], placements, meta, code_by_guid, users, reader)
+        texts[sguid] = (tid, clean)
+        source_values[sguid] = _values(src, variables)
+        (out / f"{tid}.txt").write_text(clean, encoding="utf-8")
+        result.transcripts.append(tid)
+
+    reader.write_codebook(codes, out)
+    _write_cases(root, texts, source_values, variables, reader, out)
+    if not texts:
+        reader.warn("no text source could be imported")
+        return
+    _write_codings(out, texts, placed, reader, result)
+
+
 def _write_cases(root, texts: dict, source_values: dict, variables: dict, reader: _Reader, out: Path) -> None:
     """metadata.csv from the cases (and variables on sources), speakers.csv from speaker cases."""
     from ..metadata import FIELDS
@@ -548,11 +586,11 @@ def _write_cases(root, texts: dict, source_values: dict, variables: dict, reader
     for src in (list(sources_el) if sources_el is not None else []):
         for sel in src:
             if _local(sel).endswith("Selection"):
-                sel_source[(sel.get("guid") or "").strip("{}").upper()] = (src.get("guid") or "").strip("{}").upper()
+                sel_source[_guid(sel.get("guid"))] = _guid(src.get("guid"))
     for case in (_children(cases_el, "Case") if cases_el is not None else []):
         values = _values(case, variables)
-        refs = [(r.get("targetGUID") or "").strip("{}").upper() for r in _children(case, "SourceRef")]
-        refs += [sel_source.get((r.get("targetGUID") or "").strip("{}").upper(), "") for r in _children(case, "SelectionRef")]
+        refs = [_guid(r.get("targetGUID")) for r in _children(case, "SourceRef")]
+        refs += [sel_source.get(_guid(r.get("targetGUID")), "") for r in _children(case, "SelectionRef")]
         refs = list(dict.fromkeys(r for r in refs if r))
         speaker = next((v for k, v in values.items() if slug(k) == "speaker"), None)
         for ref in refs:
