@@ -58,9 +58,10 @@ EXPORT_CONVENTION = Convention()
 
 @dataclass(frozen=True)
 class RawText:
-    """A source's text as the tool saw it, and the clean text the importer writes.
+    """A source's clean text (what the importer writes) and what was taken out of the file's text.
 
-    ``newline_widths[i]`` is 2 where clean character ``i`` is a ``\\n`` that was a CRLF in the file.
+    ``crlf_at`` holds the clean indices of the ``\\n`` that were CRLF in the file; ``has_bom`` says whether
+    the file opened with a byte-order mark.
     """
 
     clean: str
@@ -127,7 +128,7 @@ class _Positions:
 
     def to_clean(self, position: int) -> int | None:
         """The clean index at ``position``, or None when it falls inside a character or outside the text."""
-        if position == self.offset - 1 == 0:  # a start before the BOM position: treat as 0
+        if self.offset and position == 0:  # the BOM itself: a selection from the very start
             return 0
         i = bisect.bisect_left(self.starts, position)
         if i < len(self.starts) and self.starts[i] == position:
