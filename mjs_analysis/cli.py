@@ -196,7 +196,10 @@ def _cmd_import(args) -> int:
         return 2
     result = import_project(args.file, args.output, coder=args.coder)
     _print_problems(result.problems, sys.stderr)
-    coders = ", ".join(f"{c}: {n}" for c, n in sorted(result.coders.items())) or "none"
+    from .refi.export import TAGGER_USER
+
+    coders = ", ".join(f"{c}: {n}" + (" (in _refi/tagger.csv)" if c == TAGGER_USER else "")
+                       for c, n in sorted(result.coders.items())) or "none"
     print(f"{len(result.transcripts)} transcript(s) written to {args.output}; codings per coder: {coders}; "
           f"offset conventions in {Path(args.output) / '_refi' / 'sources.csv'}", file=sys.stderr)
     return 0

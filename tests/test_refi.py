@@ -114,7 +114,7 @@ def test_round_trip_gives_back_texts_metadata_codebook_and_codings(demo):
 
     key = ["transcript_id", "turn", "code", "coder"]
     manual = read_codings(CODINGS)
-    imported = read_codings(sorted((imp / "coding").glob("[ab].csv")))
+    imported = read_codings(sorted((imp / "coding").glob("*.csv")))
     assert set(map(tuple, manual[key].values.tolist())) == set(map(tuple, imported[key].values.tolist()))
     full = pd.concat([pd.read_csv(p) for p in sorted((imp / "coding").glob("[ab].csv"))])
     seg = corpus.segments.set_index(["transcript_id", "turn"])
@@ -123,7 +123,8 @@ def test_round_trip_gives_back_texts_metadata_codebook_and_codings(demo):
         assert r.text == corpus[r.transcript_id].text[r.start_char:r.end_char]
 
     tags = tag(corpus.segments, CORPUS / "codebook.yml")
-    tagged = pd.read_csv(imp / "coding" / "mjs_analysis_tagger.csv")
+    assert sorted(p.name for p in (imp / "coding").glob("*.csv")) == ["a.csv", "b.csv"]  # humans only
+    tagged = pd.read_csv(imp / "_refi" / "tagger.csv")
     assert set(tagged["coder"]) == {TAGGER_USER}
     cols = ["transcript_id", "turn", "code", "start_char", "end_char"]
     assert sorted(map(tuple, tags[cols].values.tolist())) == sorted(map(tuple, tagged[cols].values.tolist()))

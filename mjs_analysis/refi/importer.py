@@ -8,7 +8,9 @@ The folder holds what the rest of the library reads:
   Quirkos write, or variables on the source itself), ``speakers.csv`` from cases with a ``speaker``
   variable;
 - ``codebook.yml`` (hierarchy, colours, descriptions; no matching rules);
-- ``coding/<user>.csv`` per user: ``transcript_id, turn, code, coder, start_char, end_char, text``. The
+- ``coding/<user>.csv`` per user: ``transcript_id, turn, code, coder, start_char, end_char, text``
+  (the codes of the user ``mjs-analysis tagger``, i.e. the tagger's own as the tool kept them, go to
+  ``_refi/tagger.csv`` instead: they are not a human coding, and ``coding/`` is read as one). The
   offsets are code points of the ``.txt`` (end exclusive), whatever convention the tool used; the turn is
   the one the selection overlaps (a selection over several turns gives one row per turn, cut at the turn
   boundaries);
@@ -33,6 +35,7 @@ import yaml
 from ..errors import MjsWarning, Problem
 from .archive import Limits, SafeArchive, parse_xml
 from .errors import RefiError
+from .export import TAGGER_USER
 from .offsets import Selection, decode_source, detect
 
 __all__ = ["import_project", "ImportResult", "CODING_FILE_COLUMNS"]
@@ -522,13 +525,16 @@ def _write_codings(out: Path, texts: dict, placed: dict, reader: _Reader, result
     if on_questions:
         reader.warn(f"{on_questions} coding row(s) lie on interviewer turns; `mjs agreement` counts respondent "
                     "turns only and refuses them: remove those rows or code the answers")
-    if by_coder:
-        (out / "coding").mkdir(exist_ok=True)
     names: set = set()
     for coder, rows in sorted(by_coder.items()):
         rows = list({tuple(r.values()): r for r in rows}.values())  # one coder for several users: no doubles
         rows.sort(key=lambda r: (r["transcript_id"], r["turn"], r["start_char"], r["end_char"], r["code"]))
-        _write_csv(out / "coding" / f"{_unique(slug(coder, 'coder'), names)}.csv", CODING_FILE_COLUMNS, rows)
+        if coder == TAGGER_USER:  # the tagger's own codes are no human coding: kept apart from coding/
+            target = out / "_refi" / "tagger.csv"
+        else:
+            target = out / "coding" / f"{_unique(slug(coder, 'coder'), names)}.csv"
+        target.parent.mkdir(exist_ok=True)
+        _write_csv(target, CODING_FILE_COLUMNS, rows)
         result.coders[coder] = len(rows)
 
 
