@@ -293,16 +293,39 @@ def test_atlas_like_selected_text_in_name_end_inclusive(tmp_path):
 
 def test_a_selection_that_fits_no_convention_is_reported_not_moved(tmp_path):
     good = "".join(_selection(i, *_positions(TEXT, w, utf16=False, bom=False), name=w) for i, w in enumerate(WORDS))
-    bad = _selection(9, 3, 8, name="iets anders")
+    outside = _selection(9, len(TEXT) + 5, len(TEXT) + 9, name="weg")
+    inside = _selection(8, TEXT.index("vertrouwen") + 2, TEXT.index("vertrouwen") + 5)  # 'rtr' of vertrouwen
     sguid = "44444444-4444-4444-4444-444444444444"
     path = _zip(tmp_path / "mixed.qdpx", {
-        "project.qde": _project(_source(sguid, "mixed", good + bad, f"internal://{sguid}.txt")),
+        "project.qde": _project(_source(sguid, "mixed", good + outside + inside, f"internal://{sguid}.txt")),
         f"sources/{sguid}.txt": TEXT.encode("utf-8")})
     result = quiet(import_project, path, tmp_path / "out")
     assert _imported_words(tmp_path / "out") == sorted(WORDS)
     lines = [str(p) for p in result.problems]
-    assert any("00000000-0000-0000-0000-000000000009" in line and "fits no offset convention" in line for line in lines)
+    for guid_, why in (("000000000009", "outside the text"), ("000000000008", "inside words")):
+        assert any(guid_ in line and "fits no offset convention" in line and why in line for line in lines), why
     assert "mixed.qdpx" in lines[0] and all("\n" not in line for line in lines)
+    assert pd.read_csv(tmp_path / "out" / "_refi" / "sources.csv")["skipped"].iloc[0] == 2
+
+
+def test_atlas_names_cut_short_or_renamed_are_no_misfits(tmp_path):
+    """ATLAS.ti cuts a long quotation's name with '…', and lets users rename quotations."""
+    long_start = TEXT.index("Het vertrouwen")
+    long_end = TEXT.index("langzaam.") + len("langzaam.")
+    sels = (_selection(1, long_start, long_end, name="Het vertrouwen groei…")
+            + _selection(2, *_positions(TEXT, "budget", utf16=False, bom=False), name="geldzorgen")
+            + "".join(_selection(10 + i, *_positions(TEXT, w, utf16=False, bom=False), name=w)
+                      for i, w in enumerate(["geld", "langzaam"])))
+    sguid = "27272727-2727-2727-2727-272727272727"
+    path = _zip(tmp_path / "atlas2.qdpx", {
+        "project.qde": _project(_source(sguid, "atlas2", sels, f"internal://{sguid}.txt")),
+        f"sources/{sguid}.txt": TEXT.encode("utf-8")})
+    result = quiet(import_project, path, tmp_path / "out")
+    texts = _imported_words(tmp_path / "out")
+    assert "budget" in texts and "Het vertrouwen groeide 🙂 langzaam." in texts and len(texts) == 4
+    assert any("1 selection(s) have a name that is not their text" in str(p) for p in result.problems)
+    evidence = pd.read_csv(tmp_path / "out" / "_refi" / "sources.csv")["evidence"].iloc[0]
+    assert evidence.startswith("3 of 4 match their name")
 
 
 def test_tolerant_import_of_what_real_exports_do(tmp_path):

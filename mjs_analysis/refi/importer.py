@@ -446,6 +446,10 @@ def _report_placements(name: str, sels, placements, convention, info: dict, read
     info["convention"] = convention.describe()
     info["evidence"] = (f"{named} of {len(sels)} match their name; " if any(s.name for s in sels) else "") + \
         f"{bounded} of {len(sels)} start and end on word boundaries"
+    renamed = sum(1 for s, p in zip(sels, placements) if p.fits and s.name and s.name.strip() and not p.named)
+    if renamed:
+        reader.warn(f"source '{name}': {renamed} selection(s) have a name that is not their text (renamed "
+                    f"quotations?); placed by the detected convention ({convention.describe()})")
     loose = len(sels) - len(misfits) - bounded
     if loose:
         reader.warn(f"source '{name}': {loose} selection(s) start or end inside a word under the detected "

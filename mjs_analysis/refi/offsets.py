@@ -179,18 +179,31 @@ def _candidates(raw: RawText) -> list[Convention]:
     return [Convention(u, b, c, inc) for inc, u, b, c in itertools.product((False, True), units, boms, crlfs)]
 
 
+def _name_matches(text: str, name: str) -> bool:
+    """The selected text is the name, or starts with it when the name was cut short (ATLAS.ti ends it with …)."""
+    text, name = _squash(text), _squash(name)
+    if text == name:
+        return True
+    for ellipsis in ("…", "..."):
+        if name.endswith(ellipsis) and len(name) > len(ellipsis) + 3:
+            return text.startswith(name[: -len(ellipsis)].rstrip())
+    return False
+
+
 def _place(sel: Selection, raw: RawText, pos: _Positions, conv: Convention) -> tuple[Placement, int]:
-    """Place one selection under a convention; the score says how well it fits (0..3)."""
+    """Place one selection under a convention; the score says how well it fits (0..4).
+
+    A name that is the selected text is the best evidence (4); otherwise the selection's ends on word
+    boundaries count (1..3). A name that is not the text is no evidence against a convention: ATLAS.ti
+    lets users rename quotations.
+    """
     end_pos = sel.end + 1 if conv.inclusive else sel.end
     start, end = pos.to_clean(sel.start), pos.to_clean(end_pos)
     if start is None or end is None or end < start:
         return Placement(sel, None, None, False, "outside the text or inside a character"), 0
-    text = raw.clean[start:end]
     bounded = _on_boundary(raw.clean, start) and _on_boundary(raw.clean, end)
-    if sel.name and _squash(sel.name):
-        if _squash(text) == _squash(sel.name):
-            return Placement(sel, start, end, True, named=True, bounded=bounded), 3
-        return Placement(sel, start, end, False, "the selected text differs from the selection's name"), 0
+    if sel.name and _squash(sel.name) and _name_matches(raw.clean[start:end], sel.name):
+        return Placement(sel, start, end, True, named=True, bounded=bounded), 4
     score = 1 + _on_boundary(raw.clean, start) + _on_boundary(raw.clean, end)
     fits = score == 3 or (end > start and score >= 2)  # one end off a boundary: a sloppy selection, kept
     return Placement(sel, start, end, fits, "" if fits else "starts and ends inside words",
@@ -199,6 +212,9 @@ def _place(sel: Selection, raw: RawText, pos: _Positions, conv: Convention) -> t
 
 def detect(raw: RawText, selections: list[Selection]) -> tuple[Convention, list[Placement]]:
     """Choose the convention under which the selections of one source fit best, and place them.
+
+    Selected texts that equal their selection's ``name`` weigh most; then selections that start and end
+    on word boundaries.
 
     Parameters
     ----------
