@@ -1,5 +1,5 @@
 """The ``mjs`` command line: ``validate``, ``segments``, ``tag``, ``agreement``, ``topics``, ``run``,
-``pseudonymise``, ``cache``.
+``pseudonymise``, ``cache``, ``export``, ``import``.
 
 Bad input never produces a traceback: every problem is one line ``path[:line]: message`` on stderr
 (``validate`` prints them on stdout, as they are its output), and the exit status says whether
@@ -179,6 +179,62 @@ def _cmd_pseudonymise(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    from .refi import export
+
+    if Path(args.to).suffix.lower() not in (".qdpx", ".qdc"):
+        print(f"{args.to}: --to must end in .qdpx (a project) or .qdc (a codebook)", file=sys.stderr)
+        return 2
+    path = export(args.paths, args.to, codebook=args.codebook, codings=args.codings or [],
+                  tagger=not args.no_tagger, cache=not args.no_cache)
+    print(f"written {path}", file=sys.stderr)
+    return 0
+
+
+def _cmd_import(args) -> int:
+    from .refi import import_project
+
+    if Path(args.file).suffix.lower() not in (".qdpx", ".qdc"):
+        print(f"{args.file}: expected a REFI-QDA project (.qdpx) or codebook (.qdc)", file=sys.stderr)
+        return 2
+    result = import_project(args.file, args.output, coder=args.coder)
+    _print_problems(result.problems, sys.stderr)
+    from .refi.export import TAGGER_USER
+
+    coders = ", ".join(f"{c}: {n}" + (" (in _refi/tagger.csv)" if c == TAGGER_USER else "")
+                       for c, n in sorted(result.coders.items())) or "none"
+    print(f"{len(result.transcripts)} transcript(s) written to {args.output}; codings per coder: {coders}; "
+          f"offset conventions in {Path(args.output) / '_refi' / 'sources.csv'}", file=sys.stderr)
+    return 0
+
+
+def _add_refi_parsers(sub) -> None:
+    """``mjs export`` and ``mjs import``: the REFI-QDA exchange with ATLAS.ti, NVivo, MAXQDA, QualCoder."""
+    p = sub.add_parser("export", help="write the corpus, codebook and codes as a REFI-QDA project (.qdpx) or codebook (.qdc)",
+                       description="Write transcripts, codebook, metadata (as cases and variables), the tagger's "
+                       "codes and manual codings as a REFI-QDA project for ATLAS.ti, NVivo, MAXQDA or QualCoder "
+                       "(--to FILE.qdpx), or the codebook alone (--to FILE.qdc). The same input gives the same bytes.")
+    _paths(p)
+    p.add_argument("--to", required=True, metavar="FILE", help="FILE.qdpx (project) or FILE.qdc (codebook)")
+    p.add_argument("--codebook", default=None, help="codebook YAML (default: codebook.yml in the corpus folder)")
+    p.add_argument("--codings", nargs="+", metavar="CSV", help="manual coding CSVs; each coder becomes a user")
+    p.add_argument("--no-tagger", action="store_true", help="leave out the rule tagger's codes")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("import", help="read a REFI-QDA project (.qdpx) or codebook (.qdc) into a corpus folder",
+                       description="Write one .txt per text source, metadata.csv and speakers.csv from the cases, "
+                       "codebook.yml, and coding/<user>.csv per user (transcript_id, turn, code, coder, start_char, "
+                       "end_char, text), which `mjs agreement` reads. Offsets are converted from whatever convention "
+                       "the tool used (detected per source, listed in _refi/sources.csv). Untrusted archives are "
+                       "safe: unsafe entries, zip bombs and XML entities are refused with one line.")
+    p.add_argument("file", metavar="FILE", help="a .qdpx or .qdc file")
+    p.add_argument("output", metavar="OUT_DIR", help="the corpus folder to write (new or empty)")
+    p.add_argument("--coder", metavar="NAME", help="every coding under this one coder (the reviewed set of a "
+                   "review loop), whoever made it in the tool; default: one coder per user of the project")
+    p.set_defaults(func=_cmd_import)
+
+
 def _int_or_fail(value: str, name: str) -> int:
     try:
         return int(value)
@@ -311,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "the place). 'mjs cache clear' empties it; 'mjs cache path' prints where it is.")
     p.add_argument("action", choices=["clear", "path"])
     p.set_defaults(func=_cmd_cache)
+    _add_refi_parsers(sub)
     return parser
 
 
