@@ -90,8 +90,8 @@ def _source_digest() -> str:
     """The library's own source: a result computed by older code is never reused."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*here.glob("*.py"), *here.glob("data/*")]):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(p for p in [*here.rglob("*.py"), *here.glob("data/*")] if p.is_file()):
+        digest.update(path.relative_to(here).as_posix().encode() + path.read_bytes())  # subpackages too
     return digest.hexdigest()
 
 
