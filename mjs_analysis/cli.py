@@ -142,7 +142,7 @@ def _cmd_topics(args) -> int:
         table["weights"] = table["weights"].map(lambda w: " ".join(f"{x:.4f}" for x in w))
         _write_table(table, "csv", args.output)
     if model.selection is not None:
-        print(f"k chosen by coherence and stability: {model.k} "
+        print(f"k chosen by coherence, stability, coverage and diversity: {model.k} "
               f"(curve: {', '.join(f'{r.k}:{r.score:.2f}' for r in model.selection.itertuples())})", file=sys.stderr)
     return 1 if corpus.errors else 0
 

@@ -327,7 +327,7 @@ def _html_text(html_text: str) -> str:
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-ENGLISH = ("no clear difference", "too little data", "count_group", "share_group", "p_adjusted", "cramers_v",
+ENGLISH_WORDS = ("no clear difference", "too little data", "count_group", "share_group", "p_adjusted", "cramers_v",
            "verdict", "chi-square", "permutation", "(all codes)", "statement", "holds", "left out")
 
 
@@ -337,7 +337,7 @@ def test_html_reports_show_findings_not_code(fresh_reports):
         if page.stem == "index":
             continue
         html_text = page.read_text(encoding="utf-8")
-        assert "jp-InputArea" not in html_text and "analyse(corpus" not in html_text, page.name  # no code cells
+        assert "hl-ipython3" not in html_text and "analyse(corpus" not in html_text, page.name  # no code cells
         assert "neighbourhood = " not in html_text and "# Parameters" not in html_text, page.name
         title = re.search(r"<title>(.*?)</title>", html_text).group(1)
         assert title.startswith(("Corpusoverzicht", "Codering", "Topics", "Buurtrapport: ", "Vergelijking")), title
@@ -352,7 +352,7 @@ def test_reports_are_dutch_with_percentages(fresh_reports):
     out, _ = fresh_reports
     for page in sorted(out.glob("*.html")):
         text = _html_text(page.read_text(encoding="utf-8")).split("Herkomst")[0]
-        for word in ENGLISH:
+        for word in ENGLISH_WORDS:
             assert word not in text, (page.name, word)
         assert not re.search(r"(?<![\d.])0\.\d{2,}", text), (page.name, re.findall(r".{30}0\.\d{2,}.{10}", text)[:3])
     for name in NEIGHBOURHOODS:
@@ -457,3 +457,12 @@ def test_the_analysis_is_the_same_under_other_threads_file_orders_and_caches(tmp
         second = tables(analyse(folder))
     for name in first:
         assert first[name] == second[name], name
+
+
+def test_a_good_run_prints_only_its_own_lines(tiny_suite, small_corpus, tmp_path, capfd):
+    (tiny_suite / "02_codering.py").write_text(FINE, encoding="utf-8")
+    assert main(["run", "--corpus", str(small_corpus), "--output", str(tmp_path / "out"), "--notebooks",
+                 str(tiny_suite)]) == 0
+    err = capfd.readouterr().err.splitlines()
+    own = re.compile(r"^(analysis: .*|\[\d+/\d+\] \S+: ok \(\d+\.\d s\)|\d+ of \d+ notebooks ran; reports in .*)$")
+    assert err and all(own.match(line) for line in err), err  # no kernel log lines, no warnings
