@@ -230,12 +230,11 @@ def tiny_suite(tmp_path):
     return folder
 
 
-@pytest.fixture
-def small_corpus(tmp_path):
-    folder = tmp_path / "small"
+def copy_corpus(folder: Path, ids) -> Path:
+    """Some .txt transcripts of the demo corpus with their metadata rows and the codebook, in ``folder``."""
     folder.mkdir()
     with (CORPUS / "metadata.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["transcript_id"] in ("sln01", "kb01")]
+        rows = [r for r in csv.DictReader(fh) if r["transcript_id"] in ids]
     for row in rows:
         shutil.copy(CORPUS / f"{row['transcript_id']}.txt", folder)
     with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as fh:
@@ -244,6 +243,11 @@ def small_corpus(tmp_path):
         writer.writerows(rows)
     shutil.copy(CORPUS / "codebook.yml", folder)
     return folder
+
+
+@pytest.fixture
+def small_corpus(tmp_path):
+    return copy_corpus(tmp_path / "small", ("sln01", "kb01"))
 
 
 def test_failing_cell_is_named_and_the_other_notebooks_still_run(tiny_suite, small_corpus, tmp_path, capsys):
@@ -423,18 +427,7 @@ def test_the_analysis_is_the_same_under_other_threads_file_orders_and_caches(tmp
     from mjs_analysis import compare, summary
     from mjs_analysis.analysis import analyse
 
-    folder = tmp_path / "subset"
-    folder.mkdir()
-    keep = ["sln01", "sln03", "kb01", "kb03", "hd01", "hd03", "bb02", "bb04"]
-    with (CORPUS / "metadata.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["transcript_id"] in keep]
-    for row in rows:
-        shutil.copy(CORPUS / f"{row['transcript_id']}.txt", folder)
-    with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    shutil.copy(CORPUS / "codebook.yml", folder)
+    folder = copy_corpus(tmp_path / "subset", ["sln01", "sln03", "kb01", "kb03", "hd01", "hd03", "bb02", "bb04"])
 
     def tables(A):
         M = A.model
