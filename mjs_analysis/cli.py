@@ -86,7 +86,9 @@ def _cmd_agreement(args) -> int:
         return 1
     codebook = Codebook.load(args.codebook)
     seg = corpus.segments
-    units = seg[(seg.speaker_role != "interviewer") & seg.transcript_id.isin(set(codings.transcript_id))]
+    from .readers.roles import CODED_ROLES
+
+    units = seg[seg.speaker_role.isin(CODED_ROLES) & seg.transcript_id.isin(set(codings.transcript_id))]
     unknown = set(zip(codings.transcript_id, codings.turn)) - set(zip(units.transcript_id, units.turn))
     if unknown:
         tid, turn = sorted(unknown)[0]

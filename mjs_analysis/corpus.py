@@ -20,7 +20,7 @@ import pandas as pd
 
 from .errors import CorpusError, Messages, Problem, TranscriptWarning
 from .metadata import read_metadata_csv, read_speakers_csv
-from .readers import INTERVIEWER_LABELS, SUFFIXES, UNKNOWN, Transcript, _read
+from .readers import INTERVIEWER_LABELS, SUFFIXES, UNKNOWN, Transcript, _read, resolve_roles
 
 __all__ = ["Corpus", "load_corpus", "validate", "SEGMENT_COLUMNS", "METADATA_COLUMNS"]
 
@@ -76,14 +76,15 @@ class Corpus:
         for t in self.transcripts:
             meta = t.metadata
             n = len(t.turns)
-            roles = [speaker_role(turn.speaker, meta.get("interviewer")) for turn in t.turns]
+            roles = [t.roles.get(turn.speaker) or speaker_role(turn.speaker, meta.get("interviewer"))
+                     for turn in t.turns]
             cols["transcript_id"] += [t.transcript_id] * n
             cols["turn"] += range(n)
             cols["speaker"] += [turn.speaker for turn in t.turns]
             cols["speaker_role"] += roles
             cols["stakeholder"] += [
-                "interviewer" if role == "interviewer" else self.speaker_roles.get(
-                    (t.transcript_id, turn.speaker), meta.get("respondent_role"))
+                "interviewer" if role == "interviewer" else None if role == "none" else
+                self.speaker_roles.get((t.transcript_id, turn.speaker), meta.get("respondent_role"))
                 for turn, role in zip(t.turns, roles)]
             for name in ("text", "start_char", "end_char", "line", "timestamp"):
                 cols[name] += [getattr(turn, name) for turn in t.turns]
@@ -124,7 +125,11 @@ class Corpus:
 
 
 def speaker_role(speaker: str, interviewer: str | None = None) -> str:
-    """'interviewer', 'respondent' or 'unknown' for a speaker label."""
+    """'interviewer', 'respondent' or 'unknown' for a speaker label on its own (no other evidence).
+
+    A transcript read by :func:`load_corpus` or :func:`read_transcript` carries its speakers' roles in
+    ``Transcript.roles``, decided with speakers.csv, metadata and legend too (see ``readers.roles``).
+    """
     if speaker == UNKNOWN:
         return "unknown"
     if _INTERVIEWER.match(speaker) or (interviewer and speaker.strip() == str(interviewer).strip()):
@@ -256,6 +261,10 @@ def load_corpus(
                 tid=t.transcript_id, other=seen[t.transcript_id])))
             continue
         seen[t.transcript_id] = path
+        listed = {speaker: role for (tid, speaker), role in speaker_roles.items() if tid == t.transcript_id}
+        roles_found = resolve_roles(t, listed)
+        problems += roles_found
+        t.problems = found + merged + roles_found
         if not any(p.is_error for p in found + merged):
             transcripts.append(t)
 

@@ -45,10 +45,18 @@ class Messages:
     DUPLICATE_ID = "duplicate transcript id '{tid}' (also {other})"
     NO_LABELS = "no speaker labels found; read as one turn per paragraph with speaker 'unknown'"
     TEXT_BEFORE_LABEL = "text before the first speaker label; kept as a turn of speaker 'unknown'"
+    PREAMBLE = ("{n} line(s) before the first speaker label kept as a preamble (speaker role 'none', "
+                "never coded)")
+    INTERVIEWER_GUESSED = ("no speakers.csv row, metadata, legend or label names the interviewer; guessed "
+                           "{guess}; set 'interviewer' in the metadata if that is wrong")
+    NO_INTERVIEWER = ("no speaker is the interviewer (speakers: {speakers}); every turn is coded as a "
+                      "respondent's; set 'interviewer' in the metadata or in speakers.csv")
+    DOCX_TRACKED = ("document has unaccepted tracked changes ({ins} insertion(s), {dels} deletion(s)); "
+                    "read with insertions kept and deletions dropped")
     VTT_HEADER = "missing 'WEBVTT' header on the first line"
     CUE_TIMING = "malformed cue timing {text!r}; expected 'hh:mm:ss{sep}mmm --> hh:mm:ss{sep}mmm'"
     CUE_NO_TIMING = "cue without a timing line"
-    CUE_ORDER = "cue ends before it starts ({text!r})"
+    CUE_ORDER = "{n} cue(s) end before they start, the first here; read anyway"
     DOCX_CORRUPT = "not a valid .docx file ({reason})"
     NO_TRANSCRIPTS = "no transcript files found (looked for {allowed})"
     NOT_FOUND = "no such file or folder"

@@ -158,7 +158,7 @@ def read_speakers_csv(path: str | Path) -> tuple[dict[tuple[str, str], str], lis
     problems: list[Problem] = []
     for line, row in rows:
         role = (row.get("respondent_role") or "").strip()
-        if role not in ROLES:
+        if role not in ROLES and role != "interviewer":  # "interviewer" names who asks the questions
             problems.append(Problem.warning(
                 path, Messages.META_UNKNOWN_ROLE.format(value=role, known=", ".join(ROLES)), line))
         roles[((row.get("transcript_id") or "").strip(), (row.get("speaker") or "").strip())] = role
