@@ -187,7 +187,8 @@ def parse_plain(lines: list[str], path: Path, first: int,
     body = lines[first:]
     numbers = line_numbers[first:] if line_numbers else range(first + 1, len(lines) + 1)
     matches = [label_match(line.strip()) for line in body]
-    legend = find_legend(body)
+    first_label = next((i for i, m in enumerate(matches) if m), len(body))
+    legend = find_legend(body[:first_label])  # a legend precedes the conversation
     accepted = accepted_labels(matches, legend)
     quote = any(style == _BLOCKQUOTE for style, _ in accepted)
     builder = TurnBuilder()

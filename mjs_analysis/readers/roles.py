@@ -74,31 +74,39 @@ def is_role_label(label: str) -> bool:
 
 # --------------------------------------------------------------------------- legends
 
-# "I = Interviewer", "I: interviewer" (after a bullet), "(S = Student; I = Interviewer)", "R - Respondent"
-_LEGEND_ENTRY = r"(?P<label>[A-Za-zÀ-ÿ][\w]{0,14}(?: ?\d{1,2})?)\s*(?P<sep>=|:|–|-)\s*(?P<role>[^\W\d_][\w' ]{1,40}?)"
-_LEGEND_LINE = re.compile(rf"^(?P<bullet>[-*•]\s+)?\(?\s*{_LEGEND_ENTRY}\s*(?:[;,]\s*{_LEGEND_ENTRY.replace('?P<', '?P<x')}\s*)*\)?\.?$")
-_ENTRY = re.compile(_LEGEND_ENTRY)
+# "I = Interviewer", "- I: interviewer", "(S = Student; I = Interviewer)", "R - Respondent"
+_ENTRY = re.compile(r"^(?P<label>[A-Za-zÀ-ÿ]\w{0,14}(?: ?\d{1,2})?)\s*(?P<sep>=|:|–|-)\s*"
+                    r"(?P<role>[^\W\d_][\w'’]*(?: [\w'’()]+){0,3})$")
+_BULLET = re.compile(r"^[-*•]\s+")
 
 
 def parse_legend(line: str) -> dict[str, str]:
     """Label -> role word for a legend line ("I = Interviewer; R = Respondent"), or {} if it is none.
 
-    ``X: Role`` counts only after a bullet ("- I: Interviewer"); without one it is a speaker turn.
+    ``X: Role`` counts only after a bullet ("- I: Interviewer"): without one it is a speaker turn.
+    Every entry must be short (a role of at most four words), so a sentence with "=" is no legend.
+
+    Examples
+    --------
+    >>> parse_legend("(S = Student; I = Interviewer)")
+    {'S': 'Student', 'I': 'Interviewer'}
+    >>> parse_legend("- I: Interviewer")
+    {'I': 'Interviewer'}
     """
     line = line.strip()
-    if not line or len(line) > 200 or not (("=" in line) or line[:1] in "-*•(" ):
+    if not line or len(line) > 200 or not ("=" in line or line[:1] in "-*•"):
         return {}
-    m = _LEGEND_LINE.match(line)
-    if not m:
-        return {}
+    bullet = _BULLET.match(line)
+    body = line[bullet.end():] if bullet else line
+    body = body.strip().rstrip(".")
+    if body[:1] == "(" and body[-1:] == ")":
+        body = body[1:-1]
     out = {}
-    for entry in _ENTRY.finditer(line.strip("()-*• .")):
-        if entry.group("sep") == ":" and not m.group("bullet"):
+    for part in re.split(r"\s*[;,]\s*", body.strip()):
+        m = _ENTRY.match(part)
+        if not m or (m.group("sep") == ":" and not bullet):
             return {}
-        role = entry.group("role").strip()
-        if family_of(role) is None and len(role.split()) > 3:
-            return {}
-        out[entry.group("label")] = role
+        out[m.group("label")] = m.group("role")
     return out
 
 

@@ -69,12 +69,12 @@ LABEL_STYLES: tuple[LabelStyle, ...] = (
                "Interviewer 1: Hoe lang woont u hier al?", "Interviewer 1", "Hoe lang woont u hier al?"),
     # Markdown bold: "**Name:** ...", "**Name**: ...", "**Name (00:00):** ..."; also __Name:__
     LabelStyle("bold_colon",
-               rf"(?:{TS_WRAPPED}\s+)?(?P<b>\*\*|__)(?P<label>{_LABEL})(?:\s*(?P<ts>{TS_WRAPPED}))?"
+               rf"(?:(?P<ts_a>{TS_WRAPPED})\s+)?(?P<b>\*\*|__)(?P<label>{_LABEL})(?:\s*(?P<ts>{TS_WRAPPED}))?"
                r"(?::(?P=b)|(?P=b)\s*:)(?:\s+|$)(?P<rest>.*)",
                "**Fatma (00:12):** Ja, dat klopt.", "Fatma", "Ja, dat klopt."),
     # Bold name without a colon, the text on the same line or below: "**Interviewer** Hoe ging het?"
     LabelStyle("bold",
-               rf"(?:{TS_WRAPPED}\s+)?(?P<b2>\*\*|__)(?P<label>{_LABEL})(?:\s*(?P<ts>{TS_WRAPPED}))?(?P=b2)"
+               rf"(?:(?P<ts_a>{TS_WRAPPED})\s+)?(?P<b2>\*\*|__)(?P<label>{_LABEL})(?:\s*(?P<ts>{TS_WRAPPED}))?(?P=b2)"
                r"(?:\s+(?P<rest>.*)|$)",
                "**Interviewer** Hoe ging het?", "Interviewer", "Hoe ging het?", needs_two_labels=True),
     # A markdown heading that names the speaker; the text follows: "### Interviewer", "## Jan (00:12)"
@@ -83,7 +83,7 @@ LABEL_STYLES: tuple[LabelStyle, ...] = (
                "### Interviewer", "Interviewer", "", needs_two_labels=True),
     # A blockquote around a colon label: "> R: Nou, eh, ja."
     LabelStyle("blockquote",
-               rf">\s*(?:{TS_WRAPPED}\s+)?(?P<label>{_LABEL})(?:\s*(?P<ts>{TS_WRAPPED}))?\s*:\s+(?P<rest>.*)",
+               rf">\s*(?:(?P<ts_a>{TS_WRAPPED})\s+)?(?P<label>{_LABEL})(?:\s*(?P<ts>{TS_WRAPPED}))?\s*:\s+(?P<rest>.*)",
                "> R: Nou, eh, ja.", "R", "Nou, eh, ja."),
     # Otter, Teams and Word: name, two or more spaces (or a tab), time; the text below. "Speaker 1  0:03"
     LabelStyle("name_time",
