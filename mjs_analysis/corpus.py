@@ -48,6 +48,7 @@ class Corpus:
     transcripts: list[Transcript]
     problems: list[Problem] = field(default_factory=list)
     speaker_roles: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)  # files left alone on purpose (a README.md), one line each
 
     @property
     def errors(self) -> list[Problem]:
@@ -137,31 +138,60 @@ def speaker_role(speaker: str, interviewer: str | None = None) -> str:
     return "respondent"
 
 
-def _is_transcript_file(path: Path) -> bool:
+# Files researchers keep beside transcripts that this package cannot read: named in a warning, never
+# skipped in silence. (Recordings, spreadsheets and the project's own csv/yml files are not transcripts.)
+UNSUPPORTED_TRANSCRIPTS = (".pdf", ".doc", ".rtf", ".odt", ".pages", ".json", ".tsv", ".cha", ".sbv", ".ttml",
+                           ".dfxp", ".xml", ".html", ".htm", ".trs", ".eaf", ".textgrid")
+
+
+def _md_has_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.readline().lstrip(b"\xef\xbb\xbf").strip() == b"---"
+    except OSError:
+        return True  # let the reader report it
+
+
+def _md_reads_as_transcript(path: Path) -> bool:
+    """A .md file without front matter is a transcript when speaker labels are found in it."""
+    t, _ = _read(path)
+    return t is not None and any(turn.speaker not in (UNKNOWN, "preamble") for turn in t.turns)
+
+
+def _is_transcript_file(path: Path, notes: list[str] | None = None) -> bool:
     if path.suffix.lower() not in SUFFIXES:
         return False
-    if path.suffix.lower() == ".md":  # documentation unless it opens with front matter
-        try:
-            with path.open("rb") as fh:
-                return fh.readline().lstrip(b"\xef\xbb\xbf").strip() == b"---"
-        except OSError:
+    if path.suffix.lower() == ".md" and not _md_has_front_matter(path):
+        if _md_reads_as_transcript(path):
             return True
+        if notes is not None:
+            notes.append(f"{path}: {Messages.MD_NOT_TRANSCRIPT}")
+        return False
     return True
 
 
-def _discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path | None]], list[Path], list[Problem]]:
-    """Files to read (each with the folder whose metadata applies), folders scanned, problems."""
+def _discover(paths: Iterable[str | Path], notes: list[str] | None = None
+              ) -> tuple[list[tuple[Path, Path | None]], list[Path], list[Problem], dict[Path, list[Path]]]:
+    """Files to read (each with the folder whose metadata applies), folders scanned, problems, and per
+    folder the files of unsupported transcript types."""
     files: list[tuple[Path, Path | None]] = []
     folders: list[Path] = []
     problems: list[Problem] = []
+    unsupported: dict[Path, list[Path]] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
+            candidates = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and _is_transcript_file(p)
-                and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
+                if p.is_file() and not any(part.startswith((".", "_", "~$")) for part in p.relative_to(path).parts)
             )
+            found = [p for p in candidates if _is_transcript_file(p, notes)]
+            unsupported[path] = [p for p in candidates if p.suffix.lower() in UNSUPPORTED_TRANSCRIPTS]
+            if unsupported[path]:
+                names = [str(p.relative_to(path)) for p in unsupported[path]]
+                problems.append(Problem.warning(path, Messages.UNSUPPORTED_FILES.format(
+                    n=len(names), names=", ".join(names[:10]) + (", ..." if len(names) > 10 else ""),
+                    allowed=", ".join(SUFFIXES))))
             if not found:
                 problems.append(Problem.error(path, Messages.NO_TRANSCRIPTS.format(
                     allowed=", ".join(SUFFIXES))))
@@ -171,7 +201,28 @@ def _discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path | None
             files.append((path, path.parent))
         else:
             problems.append(Problem.error(path, Messages.NOT_FOUND))
-    return files, folders, problems
+    return files, folders, problems, unsupported
+
+
+def _near_duplicates(transcripts: list[Transcript], field: str) -> list[Problem]:
+    """Warnings for values of ``field`` that differ only slightly ("Geuzenvelt", "Geuzenveld")."""
+    from difflib import SequenceMatcher
+
+    where: dict[str, list[Transcript]] = {}
+    for t in transcripts:
+        value = t.metadata.get(field)
+        if isinstance(value, str) and value:
+            where.setdefault(value, []).append(t)
+    problems = []
+    values = sorted(where, key=lambda v: (-len(where[v]), v))  # the commoner spelling first
+    for i, a in enumerate(values):
+        for b in values[i + 1:]:
+            same = re.sub(r"[\s\-_]", "", a.casefold()) == re.sub(r"[\s\-_]", "", b.casefold())
+            if same or (min(len(a), len(b)) >= 5 and SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= 0.85):
+                t = where[b][0]
+                problems.append(Problem.warning(t.path, Messages.NEAR_DUPLICATE.format(
+                    field=field, value=b, n=len(where[b]), other=a, m=len(where[a])), t.metadata_lines.get(field)))
+    return problems
 
 
 def _merge_metadata(t: Transcript, row: tuple[dict, int] | None, csv_path: Path) -> list[Problem]:
@@ -229,7 +280,8 @@ def load_corpus(
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    files, folders, problems = _discover(paths)
+    notes: list[str] = []
+    files, folders, problems, unsupported = _discover(paths, notes)
 
     csv_cache: dict[Path, dict] = {}
     speaker_roles: dict = {}
@@ -271,10 +323,15 @@ def load_corpus(
     for folder in folders:
         for tid, (_, line) in csv_cache.get(folder, {}).items():
             if (folder, tid) not in used_rows:
-                problems.append(Problem.warning(folder / METADATA_FILE,
-                                                Messages.META_NO_FILE.format(tid=tid), line))
+                other = [p.name for p in unsupported.get(folder, []) if p.stem == tid]
+                message = Messages.META_NO_FILE.format(tid=tid)
+                if other:
+                    message += Messages.META_ONLY_UNSUPPORTED.format(names=", ".join(other))
+                problems.append(Problem.warning(folder / METADATA_FILE, message, line))
+    for name in ("neighbourhood", "district"):
+        problems += _near_duplicates(transcripts, name)
 
-    corpus = Corpus(transcripts, problems, speaker_roles)
+    corpus = Corpus(transcripts, problems, speaker_roles, notes)
     if strict and corpus.errors:
         raise CorpusError(corpus.problems)
     for p in corpus.warnings:

@@ -38,6 +38,11 @@ class Messages:
     META_UNKNOWN_ROLE = "unknown respondent_role {value!r} (known: {known})"
     META_DISAGREE = "metadata field '{key}' is {here!r} here but {there!r} in {source}"
     META_NO_FILE = "metadata row for transcript '{tid}' has no transcript file"
+    META_ONLY_UNSUPPORTED = " (only {names}, of a type that cannot be read: save it as .docx or .txt)"
+    UNSUPPORTED_FILES = "{n} file(s) of unsupported types not read: {names} (supported: {allowed})"
+    MD_NOT_TRANSCRIPT = "left alone: a .md file without front matter or speaker labels (documentation?)"
+    NEAR_DUPLICATE = ("{field} '{value}' ({n} transcript(s)) differs only slightly from '{other}' "
+                      "({m} transcript(s)); a typo?")
     FILE_NO_META = "transcript '{tid}' has no metadata: no front matter and no row in {source}"
     META_MISSING = "metadata incomplete, missing: {fields}"
     META_CSV_COLUMNS = "metadata file lacks the column 'transcript_id'"
