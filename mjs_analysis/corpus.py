@@ -140,7 +140,7 @@ def speaker_role(speaker: str, interviewer: str | None = None) -> str:
 
 # Files researchers keep beside transcripts that this package cannot read: named in a warning, never
 # skipped in silence. (Recordings, spreadsheets and the project's own csv/yml files are not transcripts.)
-UNSUPPORTED_TRANSCRIPTS = (".pdf", ".doc", ".rtf", ".odt", ".pages", ".json", ".tsv", ".cha", ".sbv", ".ttml",
+UNSUPPORTED_TRANSCRIPTS = (".pdf", ".doc", ".rtf", ".odt", ".pages", ".sbv", ".ttml",
                            ".dfxp", ".xml", ".html", ".htm", ".trs", ".eaf", ".textgrid")
 
 

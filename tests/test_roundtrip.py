@@ -262,3 +262,47 @@ def test_label_styles_round_trip(case, preamble, suffix):
     # every spoken word, in order, exactly once
     spoken = [w for turn in body for w in turn.text.split()]
     assert spoken == [w for _, ps, _ in expected for p in ps for w in p]
+
+
+@settings(max_examples=40, deadline=None)
+@given(transcripts(), st.integers(1, 6), st.booleans())
+def test_whisper_json_round_trip(turns, segment_words, with_speakers):
+    import json
+
+    segments = []
+    for speaker, paras, ts in turns:
+        words_ = [w for p in paras for w in p]
+        for j in range(0, len(words_), segment_words):
+            segment = {"start": ts + j / 1000, "end": ts + 1, "text": " " + " ".join(words_[j:j + segment_words])}
+            if with_speakers:
+                segment["speaker"] = speaker
+            segments.append(segment)
+    path = Path(tempfile.mkdtemp()) / "t.json"
+    path.write_text(json.dumps({"segments": segments}), encoding="utf-8")
+    if with_speakers:
+        check(path, merged([(s, [[w for p in ps for w in p]], ts) for s, ps, ts in turns]), paragraphs=False)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MjsWarning)
+            t = read_transcript(path)
+        assert [turn.text for turn in t.turns] == [s["text"].strip() for s in segments]
+        assert " ".join(turn.text for turn in t.turns).split() == [
+            w for _, ps, _ in turns for p in ps for w in p]
+
+
+@settings(max_examples=40, deadline=None)
+@given(transcripts(), st.integers(1, 6))
+def test_chat_round_trip(turns, words_per_line):
+    codes = {s: f"S{i:02d}"[:3] for i, s in enumerate(SPEAKERS)}
+    out = ["@UTF8", "@Begin", "@Languages:\tnld",
+           "@Participants:\t" + ", ".join(f"{c} Participant" for c in codes.values())]
+    for speaker, paras, ts in turns:
+        words_ = [w for p in paras for w in p]
+        chunks = [words_[i:i + words_per_line] for i in range(0, len(words_), words_per_line)]
+        out.append(f"*{codes[speaker]}:\t{' '.join(chunks[0])} \x15{ts * 1000}_{ts * 1000 + 500}\x15")
+        out += ["\t" + " ".join(c) for c in chunks[1:]]
+        out.append("%com:\tniet gesproken")
+    out.append("@End")
+    path = Path(tempfile.mkdtemp()) / "t.cha"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    check(path, [(codes[s], [[w for p in ps for w in p]], ts) for s, ps, ts in turns], paragraphs=False)

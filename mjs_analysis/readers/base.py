@@ -63,8 +63,11 @@ class Transcript:
         return list(dict.fromkeys(t.speaker for t in self.turns))
 
 
-def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
-    """Text of a file's bytes (UTF-8 with or without BOM, else cp1252 with a warning), or None and errors."""
+def decode(raw: bytes, path: Path, allowed: bytes = b"") -> tuple[str | None, list[Problem]]:
+    """Text of a file's bytes (UTF-8 with or without BOM, else cp1252 with a warning), or None and errors.
+
+    ``allowed`` control bytes belong to the format (CHAT's media bullets) and do not make it binary.
+    """
     if b"\x00" in raw:
         return None, [Problem.error(path, Messages.NUL_BYTES)]
     try:
@@ -76,7 +79,7 @@ def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
         except UnicodeDecodeError:
             return None, [Problem.error(path, Messages.NOT_TEXT)]
         problems = [Problem.warning(path, Messages.CP1252)]
-    controls = len(raw) - len(raw.translate(None, _CONTROL_BYTES))
+    controls = len(raw) - len(raw.translate(None, _CONTROL_BYTES.translate(None, allowed)))
     if controls > max(2, len(raw) // 100):
         return None, [Problem.error(path, Messages.NOT_TEXT)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -10,10 +10,24 @@ from ..metadata import check_metadata
 from .base import PREAMBLE, UNKNOWN, Transcript, decode, front_matter
 from .lines import assemble, paragraph_lines, parse_plain
 from .roles import INTERVIEWER, NONE_ROLE, UNKNOWN_ROLE, assign_roles
+from .asr import parse_whisper_json, parse_whisper_tsv
+from .chat import parse_chat
 from .subtitles import parse_cues
 from .word import docx_lines
 
-SUFFIXES = (".txt", ".md", ".vtt", ".srt", ".docx")
+SUFFIXES = (".txt", ".md", ".vtt", ".srt", ".docx", ".json", ".tsv", ".cha")
+_PLAIN = (".txt", ".md", ".docx")  # front matter and the label styles
+
+
+def _structured(suffix: str, lines: list[str], path: Path) -> tuple[list[dict], list[Problem], dict, dict]:
+    """(turns, problems, metadata record, legend) of a format with its own structure."""
+    if suffix in (".vtt", ".srt"):
+        return (*parse_cues(lines, path, suffix[1:]), {}, {})
+    if suffix == ".json":
+        return (*parse_whisper_json("\n".join(lines), path), {}, {})
+    if suffix == ".tsv":
+        return (*parse_whisper_tsv("\n".join(lines), path), {}, {})
+    return parse_chat(lines, path)
 
 
 def _text_lines(path: Path) -> tuple[list[str] | None, list[Problem]]:
@@ -21,7 +35,7 @@ def _text_lines(path: Path) -> tuple[list[str] | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem.error(path, Messages.UNREADABLE.format(reason=exc.strerror or exc))]
-    text, problems = decode(raw, path)
+    text, problems = decode(raw, path, b"\x15" if path.suffix.lower() == ".cha" else b"")
     return (None if text is None else text.split("\n")), problems
 
 
@@ -46,7 +60,7 @@ def _read(path: Path) -> tuple[Transcript | None, list[Problem]]:
             return None, problems
 
     record, key_lines, legend = {}, {}, {}
-    if suffix in (".txt", ".md", ".docx"):
+    if suffix in _PLAIN:
         record, key_lines, first, fm_problems = front_matter(lines, path)
         problems += fm_problems
         if any(p.is_error for p in fm_problems):
@@ -55,7 +69,7 @@ def _read(path: Path) -> tuple[Transcript | None, list[Problem]]:
         if turn_dicts and turn_dicts[0]["line"] is None:  # unlabelled: recover paragraph lines
             paragraph_lines(turn_dicts, lines, first, line_numbers)
     else:
-        turn_dicts, found = parse_cues(lines, path, suffix[1:])
+        turn_dicts, found, record, legend = _structured(suffix, lines, path)
     problems += found
     if any(p.is_error for p in problems):
         return None, problems
@@ -103,7 +117,7 @@ def resolve_roles(t: Transcript, listed: dict[str, str] | None = None) -> list[P
 
 
 def read_transcript(path: str | Path) -> Transcript:
-    """Read one transcript file (.txt, .md, .vtt, .srt or .docx).
+    """Read one transcript file (.txt, .md, .vtt, .srt, .docx, Whisper .json/.tsv or CHAT .cha).
 
     Parameters
     ----------

@@ -40,7 +40,7 @@ ROLE_FAMILIES: tuple[RoleFamily, ...] = (
     RoleFamily("interviewer", INTERVIEWER,
                rf"i{_N}|int{_N}|interviewer{_N}|interviewster{_N}|interviewer\s\(.*\)|q{_N}|v{_N}|vraag"
                rf"|moderator{_N}|gespreksleider{_N}|onderzoeker(?:\s.*)?|researcher{_N}|host{_N}"
-               rf"|facilitator{_N}|interviewerin{_N}|intervieweur{_N}",
+               rf"|facilitator{_N}|interviewerin{_N}|intervieweur{_N}|investigator{_N}|inv",
                ("I", "Int2", "I1", "Interviewer 1", "Interviewer2", "Q", "V", "Moderator", "Gespreksleider",
                 "Onderzoeker B", "Host")),
     RoleFamily("respondent", RESPONDENT,
