@@ -25,6 +25,10 @@ def _print_problems(problems, stream) -> None:
 
 def _cmd_validate(args) -> int:
     corpus = load_corpus(args.paths)
+    if args.show:
+        from .readers.show import describe
+
+        print(describe(corpus))
     _print_problems(corpus.problems, sys.stdout)
     n_err, n_warn = len(corpus.errors), len(corpus.warnings)
     print(f"{len(corpus)} transcripts read, {len(corpus.segments)} turns; "
@@ -223,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "problem as path[:line]: message. Exit status 1 if there are errors, "
                        "0 if there are only warnings.")
     _paths(p)
+    p.add_argument("--show", action="store_true", help="also show how each file was read: label style, "
+                   "speakers with role and turns, preamble, legend and every guess")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("segments", help="the table of speaker turns (one row per turn)",

@@ -57,6 +57,7 @@ class Transcript:
     legend: dict = field(default_factory=dict)
     roles: dict = field(default_factory=dict)
     guesses: list = field(default_factory=list)
+    role_sources: dict = field(default_factory=dict)  # speaker -> what decided its role
 
     @property
     def speakers(self) -> list[str]:

@@ -102,13 +102,13 @@ def resolve_roles(t: Transcript, listed: dict[str, str] | None = None) -> list[P
         if turn.speaker in questions:
             questions[turn.speaker][0] += "?" in turn.text
             questions[turn.speaker][1] += 1
-    roles, guesses, source = assign_roles(
+    roles, guesses, sources = assign_roles(
         speakers, {s: tuple(q) for s, q in questions.items()}, interviewer=t.metadata.get("interviewer"),
         listed=listed or {}, legend=t.legend)
     roles[UNKNOWN] = UNKNOWN_ROLE
     roles[PREAMBLE] = NONE_ROLE
-    t.roles, t.guesses = roles, guesses
-    if source == "guess":
+    t.roles, t.guesses, t.role_sources = roles, guesses, sources
+    if guesses:
         return [Problem.warning(t.path, Messages.INTERVIEWER_GUESSED.format(guess=guesses[0]))]
     if speakers and INTERVIEWER not in roles.values():
         return [Problem.warning(t.path, Messages.NO_INTERVIEWER.format(

@@ -144,13 +144,14 @@ def assign_roles(speakers: list[str], questions: dict[str, tuple[int, int]], *, 
         Speaker -> ``interviewer`` or ``respondent``.
     guesses : list of str
         What was guessed, in words (shown by ``mjs validate --show`` and in the warning).
-    source : str or None
-        What decided the interviewer ("speakers.csv", "metadata", "legend", "label", "guess") or None.
+    sources : dict
+        Speaker -> what decided its role: "speakers.csv", "metadata", "legend", "label", "guess", or
+        "default" (a name or neutral label, and another speaker is the interviewer).
     """
     listed = listed or {}
     legend = legend or {}
     chosen: set[str] = set()
-    sources: list[str] = []
+    sources: dict[str, str] = {}
     for s in speakers:  # per speaker, the first source that says anything decides
         if s in listed:
             role, how = (INTERVIEWER if listed[s] == INTERVIEWER else RESPONDENT), "speakers.csv"
@@ -160,11 +161,11 @@ def assign_roles(speakers: list[str], questions: dict[str, tuple[int, int]], *, 
             role, how = _role_word(legend[s]), "legend"
         else:
             family = family_of(s)
-            role, how = (family.role if family is not None and family.role else RESPONDENT), "label"
+            role = family.role if family is not None and family.role else RESPONDENT
+            how = "label" if family is not None and family.role else "default"  # a name: not the interviewer
+        sources[s] = how
         if role == INTERVIEWER:
             chosen.add(s)
-            sources.append(how)
-    source = sources[0] if sources else None
     guesses: list[str] = []
     if not chosen and len(speakers) == 2 and not listed:
         (a, b) = speakers
@@ -172,10 +173,10 @@ def assign_roles(speakers: list[str], questions: dict[str, tuple[int, int]], *, 
         if qa != qb and max(qa, qb) >= 2:
             asker, other = (a, b) if qa > qb else (b, a)
             chosen = {asker}
-            source = "guess"
+            sources[asker] = sources[other] = "guess"
             guesses.append(f"'{asker}' is the interviewer: asks {max(qa, qb)} questions, '{other}' {min(qa, qb)}")
     roles = {s: (INTERVIEWER if s in chosen else RESPONDENT) for s in speakers}
-    return roles, guesses, source
+    return roles, guesses, sources
 
 
 def _role_word(word: str) -> str:
