@@ -54,6 +54,9 @@ CONVERSATIONS = {
                    ("Speaker 1", "Mooi.", 3723.0)]),
     "bracket_time": ("t.txt", "[Speaker 3] [00:25] Hoe ging het?\n[Speaker 1] (00:30) Goed.\n[lacht]\n",
                      [("Speaker 3", "Hoe ging het?", 25.0), ("Speaker 1", "Goed. [lacht]", 30.0)]),
+    "bracket_dash_time": ("t.txt", "[SPEAKER_00 - 00:03]: Welkom allemaal.\n[SPEAKER_01 - 00:07]\nDank je.\n"
+                                   "Fijn dat ik er ben.\n",
+                          [("SPEAKER_00", "Welkom allemaal.", 3.0), ("SPEAKER_01", "Dank je. Fijn dat ik er ben.", 7.0)]),
     "dash": ("t.txt", "[0:00:06.8 - 0:00:07.2] SPEAKER_00 - Hoe ging het?\n"
                       "[0:00:07.5 - 0:00:09.0] SPEAKER_01 - Goed - echt.\nSPEAKER_00 - Mooi.\n",
              [("SPEAKER_00", "Hoe ging het?", 6.8), ("SPEAKER_01", "Goed - echt.", 7.5),
@@ -92,6 +95,16 @@ def test_one_off_sentence_label_stays_text(write):
     t = read_quietly(write("t.txt", "I: Wat vond u?\nR: Ik zei\nNou kijk: zo niet.\nBuurman Piet: ook niet.\n"))
     assert [turn.speaker for turn in t.turns] == ["I", "R"]
     assert t.turns[1].text == "Ik zei Nou kijk: zo niet. Buurman Piet: ook niet."
+
+
+def test_otter_export_with_its_footer(write):
+    path = write("otter.txt", "Emma  0:00  \nWelkom bij de podcast.\n\nUnknown Speaker  0:35  \nDank je.\n\n"
+                              "Emma  0:37  \nFijn.\n\nTranscribed by https://otter.ai\n")
+    t = read_quietly(path)
+    assert [(turn.speaker, turn.text, turn.timestamp) for turn in t.turns] == [
+        ("Emma", "Welkom bij de podcast.", 0.0), ("Unknown Speaker", "Dank je.", 35.0), ("Emma", "Fijn.", 37.0),
+        ("preamble", "Transcribed by https://otter.ai", None)]
+    assert t.roles["preamble"] == "none"
 
 
 def test_f4_timestamps_and_timestamp_lines_are_markup(write):

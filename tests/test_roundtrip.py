@@ -197,6 +197,7 @@ def _style_line(style: str, speaker: str, ts: int) -> tuple[str, bool]:
         "blockquote": (f"> [{hms(ts)[:8]}] {speaker}:", False),
         "name_time": (f"{speaker}  {clock(ts)}", True),
         "bracket_time": (f"[{speaker}] [{hms(ts)[:8]}]", False),
+        "bracket_dash_time": (f"[{speaker} - {hms(ts)[:8]}]:", False),
         "dash": (f"[{clock(ts)}.0 - {clock(ts + 1)}.5] {speaker} -", False),
         "caps_line": (speaker.upper(), True),
         "f4": (f"{speaker}: #{hms(ts)[:8]}-0#", False),
@@ -207,7 +208,7 @@ def _style_line(style: str, speaker: str, ts: int) -> tuple[str, bool]:
 @st.composite
 def styled(draw):
     style = draw(st.sampled_from(["bold_colon", "bold", "heading", "blockquote", "name_time", "bracket_time",
-                                  "dash", "caps_line", "f4", "escaped"]))
+                                  "bracket_dash_time", "dash", "caps_line", "f4", "escaped"]))
     names = CAPS if style == "caps_line" else NEUTRAL + ["Fatma", "Jan Jansen"]
     pool = draw(st.lists(st.sampled_from(names), min_size=2, max_size=4, unique=True))
     turns = draw(st.lists(st.tuples(st.sampled_from(pool), st.lists(paragraph, min_size=1, max_size=3)),

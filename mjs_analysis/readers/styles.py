@@ -93,6 +93,10 @@ LABEL_STYLES: tuple[LabelStyle, ...] = (
     LabelStyle("bracket_time",
                rf"\[(?P<label>{_LABEL})\]\s*(?P<ts>\[{TS}\]|\({TS}\))\s*(?P<rest>.*)",
                "[Speaker 3] [00:25] Ja, dat was in maart.", "Speaker 3", "Ja, dat was in maart.", min_uses=1),
+    # Diarisation scripts: "[SPEAKER_00 - 00:03]: text", also without the colon or with the text below
+    LabelStyle("bracket_dash_time",
+               rf"\[(?P<label>{_LABEL})\s+[-–]\s+(?P<ts>{TS})\]:?(?:\s+(?P<rest>.*)|$)",
+               "[SPEAKER_00 - 00:03]: Welkom allemaal.", "SPEAKER_00", "Welkom allemaal.", min_uses=1),
     # WhisperX/noScribe text output: "[0:00:06.8 - 0:00:07.2] SPEAKER_00 - text", also without the range
     LabelStyle("dash",
                rf"(?:\[(?P<ts>{TS})\s*[-–]\s*{TS}\]\s+)?(?P<label>{_LABEL})\s+[-–]\s+(?P<rest>.*)",
