@@ -96,3 +96,17 @@ def test_chat_main_tiers_legend_and_bullets(write):
     assert t.metadata["language"] == "nl"
     with pytest.raises(TranscriptError, match="no main tiers"):
         read_transcript(write("leeg.cha", "@Begin\n@End\n"))
+
+
+def test_noscribe_overlapping_speech_and_malformed_voice_tag(write):
+    vtt = ("WEBVTT Een gesprek\n\nNOTE\nTranscribed with noScribe\n\n1\n00:00:00.000 --> 00:00:05.000\n(5 seconds pause)\n\n"
+           "2\n00:00:05.000 --> 00:00:10.000\n<v S01>Welkom. //S02: Dank je. // Fijn dat je er bent?\n\n"
+           "3\n00:00:10.000 --> 00:00:12.000\n<v //S02>Ja. //S01: Mooi. //S02: Echt.//\n")
+    t = quiet(read_transcript, write("t.vtt", vtt))
+    assert [(turn.speaker, turn.text) for turn in t.turns] == [
+        ("unknown", "(5 seconds pause)"), ("S01", "Welkom."), ("S02", "Dank je."), ("S01", "Fijn dat je er bent?"),
+        ("S02", "Ja."), ("S01", "Mooi."), ("S02", "Echt.")]
+    txt = "S01: [00:00:12] Welkom. //S02: Dank je. // Fijn?\nS02: [00:00:20] Ja.\n"
+    t = quiet(read_transcript, write("t.txt", txt))
+    assert [(turn.speaker, turn.text, turn.timestamp) for turn in t.turns] == [
+        ("S01", "Welkom.", 12.0), ("S02", "Dank je.", 12.0), ("S01", "Fijn?", 12.0), ("S02", "Ja.", 20.0)]

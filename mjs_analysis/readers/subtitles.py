@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ..errors import Messages, Problem
-from .lines import TurnBuilder, accepted_labels, feed_line, label_match
+from .lines import TurnBuilder, accepted_labels, feed_line, label_match, start_with_overlaps
 from .styles import parse_timestamp
 
 _CUE_TIME_VTT = r"(?:\d{1,}:)?\d{2}:\d{2}\.\d{3}"
@@ -87,7 +87,7 @@ def parse_cues(lines: list[str], path: Path, fmt: str) -> tuple[list[dict], list
     for begin, payload in cues:
         for j, (no, raw) in enumerate(payload):
             v = _VOICE.search(raw)
-            voices.append(v.group(1).strip() if v else None)
+            voices.append(v.group(1).strip().lstrip("/").strip() or None if v else None)  # noScribe: <v //S02>
             text = _TAGS[fmt].sub("", raw)
             text = html.unescape(text) if fmt == "vtt" else text
             payload_lines.append((no, text, begin))
@@ -100,7 +100,7 @@ def parse_cues(lines: list[str], path: Path, fmt: str) -> tuple[list[dict], list
     builder = TurnBuilder(merge_same_speaker=True, preamble=False)
     for (no, text, begin), voice, m in zip(payload_lines, voices, matches):
         if voice:
-            builder.start(voice, text, no, begin, "voice_tag")
+            start_with_overlaps(builder, voice, text, no, begin, "voice_tag")
         else:
             feed_line(builder, text, m, no, accepted, ts=begin)
     turns = builder.result()
