@@ -706,6 +706,8 @@ def _found_values(transcripts, allow: set[str]) -> list[tuple[str, str]]:
         for speaker in t.speakers:
             if not _role_label(speaker):
                 found.append((speaker.strip(), "persoon"))
+                if speaker.isupper() and len(speaker) > 2:  # "FATIMA" as a label is "Fatima" in the text
+                    found.append((speaker.strip().title(), "persoon"))
         interviewer = str(t.metadata.get("interviewer") or "").strip()
         if interviewer and not _role_label(interviewer):
             found.append((interviewer, "persoon"))

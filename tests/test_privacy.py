@@ -234,6 +234,28 @@ def test_names_that_are_dutch_words_are_replaced_and_questions_kept(tmp_path):
     assert re.search(r"(Persoon \d+) kwam ook langs\.[\s\S]*\b\1 zei dat meneer \1 het wist", body)
 
 
+def test_role_labels_stay_and_names_as_labels_in_any_style_go(tmp_path):
+    """`V`, `A`, `SPREKER 1`, `Unknown Speaker` are roles, not names; a name used as a speaker label in any
+    style (ALL-CAPS on its own line, bold, heading, Otter) is replaced, also in the title and the file name."""
+    folder = _corpus(tmp_path / "in", {
+        "va.txt": "V: Vertrouwt u de gemeente nu meer?\nA: Ja.\nV: Waarom?\nA: Daarom.\n",
+        "interview_fatima.txt": "Interview met Fatima Yilmaz, 12 maart 2020\n\nINTERVIEWER\nHoe gaat het?\n\n"
+                                "FATIMA\nGoed. Ik ben Fatima, zeg maar.\n\nINTERVIEWER\nEn verder?\n\nFATIMA\nNiks.\n",
+        "bold.md": "**SPREKER 1:** Welkom.\n**Henk:** Dank je.\n**SPREKER 1:** Hoe heet u?\n**Henk:** Henk.\n",
+        "heading.md": "### Interviewer\nHoe gaat het?\n\n### Gerrit\nGoed.\n\n### Interviewer\nEn?\n\n### Gerrit\nJa.\n",
+        "otter.txt": "Unknown Speaker  0:00\nHallo.\n\nKees Bakker  0:05\nHoi.\n\nKees Bakker  0:09\nTot ziens.\n",
+    }, "transcript_id,neighbourhood,district,language\n" + "".join(
+        f"{t},K-buurt,Zuidoost,nl\n" for t in ("va", "interview_fatima", "bold", "heading", "otter")))
+    out = tmp_path / "out"
+    quiet(pseudonymise, folder, out)
+    text = _all_text(out)
+    for name in ("Fatima", "FATIMA", "Yilmaz", "Henk", "Gerrit", "Kees", "Bakker"):
+        assert not _contains(text, name), name
+    assert "V: Vertrouwt u de gemeente nu meer?" in text and "A: Daarom." in text
+    assert "**SPREKER 1:** Welkom." in text and "Unknown Speaker  0:00" in text and "INTERVIEWER\n" in text
+    assert not any("fatima" in p.name.lower() for p in out.rglob("*"))
+
+
 def test_names_in_file_names_and_ids_are_replaced_consistently(tmp_path):
     folder = _corpus(tmp_path / "in", {
         "interview_henk_pietersen.txt": "Interviewer: Hoe gaat het?\nHenk Pietersen: Goed.\nInterviewer: Fijn.\n"

@@ -51,7 +51,8 @@ ROLE_FAMILIES: tuple[RoleFamily, ...] = (
                ("R", "A", "B", "B1", "IP", "P3", "AP", "Participant 2", "Deelnemer 4", "Respondent 2",
                 "Interviewee", "Bewoner 2")),
     RoleFamily("speaker", None,
-               rf"speaker{_N}|spreker{_N}|sprecher{_N}|s{_N}|(?:speaker|spreker|deelnemer|participant)\s+\w+",
+               rf"speaker{_N}|spreker{_N}|sprecher{_N}|s{_N}|(?:speaker|spreker|deelnemer|participant)\s+\w+"
+               r"|unknown speaker|onbekende spreker",
                ("Speaker 1", "Spreker 2", "SPREKER 1", "SPEAKER_00", "S1")),
 )
 _FAMILY_RES = [(f, re.compile(rf"^(?:{f.pattern})$", re.IGNORECASE)) for f in ROLE_FAMILIES]
