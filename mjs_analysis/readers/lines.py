@@ -22,6 +22,8 @@ _TOOL_NOTE = re.compile(r"^(?:Transcribed by|Transcription by|Transcript generat
 # noScribe marks overlapping speech inside a turn: "... //S02: Ist das herrlich. // ..."
 _OVERLAP = re.compile(r"//\s*(?P<speaker>[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,2}):\s*(?P<text>.*?)\s*"
                       r"(?:(?=//\s*[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,2}:)|//|$)")
+_TOOL_PREFIXES = ("Transcri", "transcri", "TRANSCRI", "Getranscribeerd", "getranscribeerd", "Automatisch",
+                  "automatisch")
 _BARE_TS = re.compile(rf"^(?:{TS_WRAPPED}|\[{TS}\s*[-–]\s*{TS}\])$")
 _F4_TAIL = re.compile(rf"\s*#{TS}#$")  # f4/f5 write the time at the end of a paragraph
 _PARTICLES = {"van", "de", "der", "den", "het", "'t", "ter", "ten", "te", "la", "le", "el", "al",
@@ -37,6 +39,7 @@ ANNOTATION = re.compile(
     r"|door elkaar|inaudible|laughs|laughter|silence|crosstalk|pause)[^()\n]{0,40}\)",
     re.IGNORECASE,
 )
+_STYLE_NAMES = [s.name for s in LABEL_STYLES]
 _OWN_LINE = {k for k, s in enumerate(LABEL_STYLES) if "(?P<rest>" not in s.pattern}
 _BLOCKQUOTE = next(k for k, s in enumerate(LABEL_STYLES) if s.name == "blockquote")
 _LEGEND_WINDOW = 40  # a legend sits in the first lines
@@ -202,13 +205,17 @@ def feed_line(builder: TurnBuilder, raw: str, m: tuple | None, line_no: int,
         return
     if m and (m[0], m[1]) in accepted:
         stamp = ts if ts is not None else (parse_timestamp(m[2]) if m[2] else None)
-        start_with_overlaps(builder, m[1], strip_markup(m[3]), line_no, stamp, LABEL_STYLES[m[0]].name)
+        rest = strip_markup(m[3])
+        if "//" in rest:
+            start_with_overlaps(builder, m[1], rest, line_no, stamp, _STYLE_NAMES[m[0]])
+        else:
+            builder.start(m[1], rest, line_no, stamp, _STYLE_NAMES[m[0]])
         if m[0] in _OWN_LINE:
             builder.paragraph_break()
         return
     if line[0] in "[(#\\0123456789" and _BARE_TS.match(line):
         return  # a line holding only a time continues the turn
-    if line[0] in "TtGgAa" and builder.labelled and _TOOL_NOTE.match(line):
+    if builder.labelled and line.startswith(_TOOL_PREFIXES) and _TOOL_NOTE.match(line):
         builder.note(line, line_no)  # after the conversation: like a preamble, never a respondent's words
         return
     if quote and line[0] == ">":

@@ -124,8 +124,15 @@ def _combined() -> re.Pattern:
 
 
 COMBINED = _combined()
-_GROUPS = [(f"s{k}_label", [f"s{k}_{g}" for g in ("ts_a", "ts", "ts_b") if f"(?P<{g}>" in s.pattern],
-            f"s{k}_rest" if "(?P<rest>" in s.pattern else None) for k, s in enumerate(LABEL_STYLES)]
+# outer group number -> (style index, label group, timestamp groups in order of preference, rest group or 0);
+# numbers, not names: this runs for every line
+_GROUPS = {
+    COMBINED.groupindex[f"s{k}"]: (
+        k, COMBINED.groupindex[f"s{k}_label"],
+        tuple(COMBINED.groupindex[f"s{k}_{g}"] for g in ("ts_a", "ts", "ts_b") if f"s{k}_{g}" in COMBINED.groupindex),
+        COMBINED.groupindex.get(f"s{k}_rest", 0))
+    for k in range(len(LABEL_STYLES))
+}
 
 
 def match_line(line: str) -> tuple[int, str, str | None, str] | None:
@@ -133,13 +140,11 @@ def match_line(line: str) -> tuple[int, str, str | None, str] | None:
     m = COMBINED.match(line)
     if m is None:
         return None
-    k = int(m.lastgroup[1:])
-    label_g, ts_gs, rest_g = _GROUPS[k]
+    k, label_g, ts_gs, rest_g = _GROUPS[m.lastindex]
     ts = None
     for g in ts_gs:
         ts = ts or m.group(g)
-    rest = (m.group(rest_g) or "") if rest_g else ""
-    return k, m.group(label_g), ts, rest
+    return k, m.group(label_g), ts, (m.group(rest_g) or "") if rest_g else ""
 
 
 def parse_timestamp(text: str) -> float:
