@@ -188,3 +188,26 @@ def test_no_interviewer_is_a_warning(write):
     with pytest.warns(TranscriptWarning, match=r"no speaker is the interviewer \(speakers: SPEAKER_00, SPEAKER_01\)"):
         t = read_transcript(path)
     assert set(t.roles.values()) == {"respondent", "unknown", "none"}
+
+
+def test_preamble_is_never_coded_as_a_respondent(tmp_path, write):
+    from mjs_analysis import load_corpus, tag
+
+    text = ("Interview over vertrouwen in de gemeente en het buurtbudget\nTranscribed by https://otter.ai\n\n"
+            "I: Vertrouwt u de gemeente?\nR: Ik vertrouw de gemeente niet meer, het vertrouwen is weg.\n")
+    write("t.txt", "---\nlanguage: nl\nrespondent_role: bewoner\n---\n" + text)
+    segments = quiet_corpus(load_corpus, tmp_path).segments
+    assert segments.speaker_role.tolist() == ["none", "interviewer", "respondent"]
+    assert segments.stakeholder.isna().tolist() == [True, False, False]
+    tags = tag(segments, "corpus/codebook.yml", cache=False)
+    coded = set(tags.turn)
+    assert 2 in coded  # the respondent's trust is coded ...
+    assert 0 not in coded  # ... the title about trust is not
+    every = tag(segments, "corpus/codebook.yml", cache=False, all_speakers=True)
+    assert 0 in set(every.turn)  # (the title would match: the filter is what keeps it out)
+
+
+def quiet_corpus(func, *args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MjsWarning)
+        return func(*args)

@@ -307,3 +307,35 @@ def test_chat_round_trip(turns, words_per_line):
     path = Path(tempfile.mkdtemp()) / "t.cha"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     check(path, [(codes[s], [[w for p in ps for w in p]], ts) for s, ps, ts in turns], paragraphs=False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(styled())
+def test_label_styles_round_trip_in_docx(case):
+    """The label styles read the same in Word: one paragraph per line."""
+    import docx
+
+    style, turns = case
+    document = docx.Document()
+    document.add_paragraph("Interview in de buurt")
+    lines = []
+    for speaker, paras, ts in turns:
+        label, own_line = _style_line(style, speaker, ts)
+        lines.append(len(document.paragraphs) + 1)
+        for k, para in enumerate(paras):
+            text = ("> " if style == "blockquote" and k else "") + " ".join(para)
+            if k == 0 and not own_line:
+                document.add_paragraph(f"{label} {text}")
+            else:
+                if k == 0:
+                    document.add_paragraph(label)
+                document.add_paragraph(text)
+    path = Path(tempfile.mkdtemp()) / "t.docx"
+    document.save(str(path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MjsWarning)
+        t = read_transcript(path)
+    assert t.turns[0].speaker == "preamble"
+    body = t.turns[1:]
+    assert [(turn.speaker, turn.line) for turn in body] == [(s, line) for (s, _, _), line in zip(turns, lines)]
+    assert [w for turn in body for w in turn.text.split()] == [w for _, ps, _ in turns for p in ps for w in p]
