@@ -218,7 +218,8 @@ def _near_duplicates(transcripts: list[Transcript], field: str) -> list[Problem]
     for i, a in enumerate(values):
         for b in values[i + 1:]:
             same = re.sub(r"[\s\-_]", "", a.casefold()) == re.sub(r"[\s\-_]", "", b.casefold())
-            if same or (min(len(a), len(b)) >= 5 and SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= 0.85):
+            close = min(len(a), len(b)) >= 5 and SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= 0.85
+            if same or close:
                 t = where[b][0]
                 problems.append(Problem.warning(t.path, Messages.NEAR_DUPLICATE.format(
                     field=field, value=b, n=len(where[b]), other=a, m=len(where[a])), t.metadata_lines.get(field)))
@@ -258,7 +259,8 @@ def load_corpus(
     ----------
     paths : path or list of paths, default "corpus"
         Transcript files and/or folders (searched recursively; folders starting with ``.`` or ``_``
-        are skipped, and ``.md`` files count only when they open with front matter). A folder's
+        are skipped, and ``.md`` files count only when they open with front matter or speaker labels are found
+        in them; files of unsupported transcript types are named in a warning). A folder's
         ``metadata.csv`` and ``speakers.csv`` apply to the transcripts in it.
     strict : bool, default False
         Raise :class:`CorpusError` if any error was found. Otherwise files with errors are left out

@@ -49,7 +49,6 @@ class Messages:
     META_CSV_DUPLICATE = "transcript id '{tid}' appears more than once"
     DUPLICATE_ID = "duplicate transcript id '{tid}' (also {other})"
     NO_LABELS = "no speaker labels found; read as one turn per paragraph with speaker 'unknown'"
-    TEXT_BEFORE_LABEL = "text before the first speaker label; kept as a turn of speaker 'unknown'"
     PREAMBLE = ("{n} line(s) before the first speaker label kept as a preamble (speaker role 'none', "
                 "never coded)")
     INTERVIEWER_GUESSED = ("no speakers.csv row, metadata, legend or label names the interviewer; guessed "

@@ -99,7 +99,8 @@ def test_chat_main_tiers_legend_and_bullets(write):
 
 
 def test_noscribe_overlapping_speech_and_malformed_voice_tag(write):
-    vtt = ("WEBVTT Een gesprek\n\nNOTE\nTranscribed with noScribe\n\n1\n00:00:00.000 --> 00:00:05.000\n(5 seconds pause)\n\n"
+    vtt = ("WEBVTT Een gesprek\n\nNOTE\nTranscribed with noScribe\n\n"
+           "1\n00:00:00.000 --> 00:00:05.000\n(5 seconds pause)\n\n"
            "2\n00:00:05.000 --> 00:00:10.000\n<v S01>Welkom. //S02: Dank je. // Fijn dat je er bent?\n\n"
            "3\n00:00:10.000 --> 00:00:12.000\n<v //S02>Ja. //S01: Mooi. //S02: Echt.//\n")
     t = quiet(read_transcript, write("t.vtt", vtt))

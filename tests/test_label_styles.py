@@ -56,7 +56,8 @@ CONVERSATIONS = {
                      [("Speaker 3", "Hoe ging het?", 25.0), ("Speaker 1", "Goed. [lacht]", 30.0)]),
     "bracket_dash_time": ("t.txt", "[SPEAKER_00 - 00:03]: Welkom allemaal.\n[SPEAKER_01 - 00:07]\nDank je.\n"
                                    "Fijn dat ik er ben.\n",
-                          [("SPEAKER_00", "Welkom allemaal.", 3.0), ("SPEAKER_01", "Dank je. Fijn dat ik er ben.", 7.0)]),
+                          [("SPEAKER_00", "Welkom allemaal.", 3.0),
+                           ("SPEAKER_01", "Dank je. Fijn dat ik er ben.", 7.0)]),
     "dash": ("t.txt", "[0:00:06.8 - 0:00:07.2] SPEAKER_00 - Hoe ging het?\n"
                       "[0:00:07.5 - 0:00:09.0] SPEAKER_01 - Goed - echt.\nSPEAKER_00 - Mooi.\n",
              [("SPEAKER_00", "Hoe ging het?", 6.8), ("SPEAKER_01", "Goed - echt.", 7.5),

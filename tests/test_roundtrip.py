@@ -3,7 +3,8 @@
 Hypothesis generates speaker turns (speakers, paragraphs, words with Dutch letters and punctuation),
 renders them in one of the supported formats with one of its conventions (timestamps before or
 after labels, wrapped lines, label on its own line, Teams layout, BOM, CRLF, cp1252, voice tags or name
-prefixes, cues split mid-turn; and every label style of ``readers/styles.py`` with a preamble), reads the file back and checks speakers, words, order, offsets,
+prefixes, cues split mid-turn; and every label style of ``readers/styles.py`` with a preamble; Whisper
+json; CHAT), reads the file back and checks speakers, words, order, offsets,
 line numbers and timestamps.
 """
 

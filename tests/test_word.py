@@ -63,7 +63,8 @@ def test_comments_headers_and_footers_are_not_text(tmp_path):
         first = document.paragraphs[0]
         document.add_comment(first.runs, text="Klopt dit woord?", author="Begeleider")
 
-    path = _save(tmp_path, [_p(_r("I: Hoe ging het?")), _p(_r("R: Goed.") + '<w:r><w:footnoteReference w:id="1"/></w:r>')],
+    footnote = '<w:r><w:footnoteReference w:id="1"/></w:r>'
+    path = _save(tmp_path, [_p(_r("I: Hoe ging het?")), _p(_r("R: Goed.") + footnote)],
                  setup=setup)
     t = quiet(read_transcript, path)
     assert [turn.text for turn in t.turns] == ["Hoe ging het?", "Goed."]
