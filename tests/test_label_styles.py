@@ -52,8 +52,10 @@ CONVERSATIONS = {
     "name_time": ("t.txt", "Speaker 1  0:03\nHoe ging het?\nSpeaker 2\t0:10\nGoed.\nSpeaker 1 1:02:03\nMooi.\n",
                   [("Speaker 1", "Hoe ging het?", 3.0), ("Speaker 2", "Goed.", 10.0),
                    ("Speaker 1", "Mooi.", 3723.0)]),
-    "bracket_time": ("t.txt", "[Speaker 3] [00:25] Hoe ging het?\n[Speaker 1] (00:30) Goed.\n[lacht]\n",
-                     [("Speaker 3", "Hoe ging het?", 25.0), ("Speaker 1", "Goed. [lacht]", 30.0)]),
+    "bracket_time": ("t.txt", "[Speaker 3] [00:25] Hoe ging het?\n[Speaker 1] (00:30) Goed.\n[lacht]\n"
+                              "[Jan Jansen] 10:02:33\nEn ik?\n[Jan Jansen] 10:02:40 Ja.\n[Stilte] [00:01:02]\n",
+                     [("Speaker 3", "Hoe ging het?", 25.0), ("Speaker 1", "Goed. [lacht]", 30.0),
+                      ("Jan Jansen", "En ik?", 36153.0), ("Jan Jansen", "Ja. [Stilte] [00:01:02]", 36160.0)]),
     "bracket_dash_time": ("t.txt", "[SPEAKER_00 - 00:03]: Welkom allemaal.\n[SPEAKER_01 - 00:07]\nDank je.\n"
                                    "Fijn dat ik er ben.\n",
                           [("SPEAKER_00", "Welkom allemaal.", 3.0),
@@ -109,7 +111,7 @@ def test_otter_export_with_its_footer(write):
 
 
 def test_f4_timestamps_and_timestamp_lines_are_markup(write):
-    t = read_quietly(write("t.txt", "I: Hoe ging het? #00:01:23-4#\nB: Goed. #00:01:30-1#\n[00:01:35]\n"
+    t = read_quietly(write("t.txt", "I: Hoe ging het? #00:01:23-4#\nB: Goed. #00:01:30-1#\n[00:01:35]\n0:1:35.0 --> 0:1:38.5\n"
                                     "Echt goed.\n\\[00:08:23\\] I: Mooi.\n00:12:34\u00a0B1: Ja.\n"))
     assert [(turn.speaker, turn.text, turn.timestamp) for turn in t.turns] == [
         ("I", "Hoe ging het?", None), ("B", "Goed. Echt goed.", None), ("I", "Mooi.", 503.0),

@@ -24,7 +24,8 @@ _OVERLAP = re.compile(r"//\s*(?P<speaker>[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0
                       r"(?:(?=//\s*[^\W\d_][\w.'’\-]*(?: [\w.'’\-]+){0,2}:)|//|$)")
 _TOOL_PREFIXES = ("Transcri", "transcri", "TRANSCRI", "Getranscribeerd", "getranscribeerd", "Automatisch",
                   "automatisch")
-_BARE_TS = re.compile(rf"^(?:{TS_WRAPPED}|\[{TS}\s*[-–]\s*{TS}\])$")
+# A line holding only a time or a time range ("0:0:0.0 --> 0:0:4.810" in Teams' Word transcripts): markup.
+_BARE_TS = re.compile(rf"^(?:{TS_WRAPPED}|\[{TS}\s*[-–]\s*{TS}\]|\d+:\d+:\d+(?:[.,]\d+)?\s*-->\s*\d+:\d+:\d+(?:[.,]\d+)?)$")
 _F4_TAIL = re.compile(rf"\s*#{TS}#$")  # f4/f5 write the time at the end of a paragraph
 _PARTICLES = {"van", "de", "der", "den", "het", "'t", "ter", "ten", "te", "la", "le", "el", "al",
               "bin", "von", "da", "dos", "du"}

@@ -89,10 +89,10 @@ LABEL_STYLES: tuple[LabelStyle, ...] = (
     LabelStyle("name_time",
                rf"(?P<label>{_LABEL})(?:\s{{2,}}|\t+|\s+(?=\d{{1,2}}:\d\d:\d\d))(?P<ts>{TS})",
                "Speaker 1  0:03", "Speaker 1", "", min_uses=1),
-    # Bracketed name and time: "[Speaker 3] [00:25] ..." (Descript, some recorders)
+    # Bracketed name and time: "[Speaker 3] [00:25] ...", Zoom's "[Jan Jansen] 10:02:33" (text below)
     LabelStyle("bracket_time",
-               rf"\[(?P<label>{_LABEL})\]\s*(?P<ts>\[{TS}\]|\({TS}\))\s*(?P<rest>.*)",
-               "[Speaker 3] [00:25] Ja, dat was in maart.", "Speaker 3", "Ja, dat was in maart.", min_uses=1),
+               rf"\[(?P<label>{_LABEL})\]\s*(?P<ts>\[{TS}\]|\({TS}\)|{TS})(?:\s+(?P<rest>.*)|$)",
+               "[Speaker 3] [00:25] Ja, dat was in maart.", "Speaker 3", "Ja, dat was in maart."),
     # Diarisation scripts: "[SPEAKER_00 - 00:03]: text", also without the colon or with the text below
     LabelStyle("bracket_dash_time",
                rf"\[(?P<label>{_LABEL})\s+[-–]\s+(?P<ts>{TS})\]:?(?:\s+(?P<rest>.*)|$)",
