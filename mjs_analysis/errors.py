@@ -61,6 +61,7 @@ class Messages:
     CUE_TIMING = "malformed cue timing {text!r}; expected 'hh:mm:ss{sep}mmm --> hh:mm:ss{sep}mmm'"
     CUE_NO_TIMING = "cue without a timing line"
     CUE_ORDER = "{n} cue(s) end before they start, the first here; read anyway"
+    CUE_OVERLAP = "{n} cue(s) start before the previous one ends (overlapping speech?), the first here; read in file order"
     NO_LABELS_ASR = "no speakers in the recognised segments; read as one turn per segment with speaker 'unknown'"
     JSON_INVALID = "not valid JSON: {reason}"
     JSON_NO_SEGMENTS = "not a Whisper/WhisperX JSON file: expected a list of 'segments' with 'text'"

@@ -24,6 +24,14 @@ def test_vtt_quirks_note_style_settings_uppercase_voice_and_reversed_cue(write):
     assert "noScribe" not in t.text and "color" not in t.text
 
 
+def test_overlapping_cues_are_a_warning_naming_the_first(write):
+    srt = ("1\n00:00:01,000 --> 00:00:04,000\nI: Hoe gaat het?\n\n2\n00:00:03,000 --> 00:00:05,000\nR: Goed.\n\n"
+           "3\n00:00:06,000 --> 00:00:07,000\nI: Mooi.\n")
+    with pytest.warns(TranscriptWarning, match=r"t\.srt:6: warning: 1 cue\(s\) start before the previous one ends"):
+        t = read_transcript(write("t.srt", srt))
+    assert [(turn.speaker, turn.text) for turn in t.turns] == [("I", "Hoe gaat het?"), ("R", "Goed."), ("I", "Mooi.")]
+
+
 def test_zoom_vtt_names_inside_cues_and_srt_labelled_on_change(write):
     vtt = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nJan Jansen: Hoe gaat het?\n\n"
            "2\n00:00:02.000 --> 00:00:03.000\nFatma: Goed.\n\n3\n00:00:03.000 --> 00:00:04.000\nheel goed\n")

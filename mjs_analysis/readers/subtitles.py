@@ -54,6 +54,8 @@ def _cues(lines: list[str], path: Path, fmt: str) -> tuple[list[tuple[float, lis
     sep = "." if fmt == "vtt" else ","
     cues: list[tuple[float, list]] = []
     reversed_at: list[int] = []
+    overlap_at: list[int] = []
+    previous_end = None
     for block in _blocks(lines, start):
         first_no, first = block[0]
         if fmt == "vtt" and re.match(r"^(NOTE|STYLE|REGION)\b", first):
@@ -70,9 +72,14 @@ def _cues(lines: list[str], path: Path, fmt: str) -> tuple[list[tuple[float, lis
         begin, end = parse_timestamp(m.group(1)), parse_timestamp(m.group(2))
         if end < begin:
             reversed_at.append(no)
+        elif previous_end is not None and begin < previous_end:
+            overlap_at.append(no)
+        previous_end = max(begin, end)
         cues.append((begin, block[idx + 1:]))
     if reversed_at:
         problems.append(Problem.warning(path, Messages.CUE_ORDER.format(n=len(reversed_at)), reversed_at[0]))
+    if overlap_at:
+        problems.append(Problem.warning(path, Messages.CUE_OVERLAP.format(n=len(overlap_at)), overlap_at[0]))
     return cues, problems
 
 
