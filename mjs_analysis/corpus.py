@@ -152,10 +152,17 @@ def _md_has_front_matter(path: Path) -> bool:
         return True  # let the reader report it
 
 
+# Documentation beside transcripts: never a transcript without front matter, whatever it looks like.
+_DOC_NAMES = re.compile(r"^(readme|leesmij|changelog|license|licence|contributing|design|notes?|todo|"
+                        r"(interview)?leidraad|interview[-_ ]?guide|codebook|protocol)\b", re.IGNORECASE)
+
+
 def _md_reads_as_transcript(path: Path) -> bool:
-    """A .md file without front matter is a transcript when speaker labels are found in it."""
+    """A .md file without front matter is a transcript when speaker labels of two speakers are found in it."""
+    if _DOC_NAMES.match(path.stem):
+        return False
     t, _ = _read(path)
-    return t is not None and any(turn.speaker not in (UNKNOWN, "preamble") for turn in t.turns)
+    return t is not None and len([s for s in t.speakers if s not in (UNKNOWN, "preamble")]) >= 2
 
 
 def _is_transcript_file(path: Path, notes: list[str] | None = None) -> bool:

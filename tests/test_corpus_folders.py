@@ -41,12 +41,14 @@ def test_speakers_csv_with_semicolons_names_the_interviewer(tmp_path, write):
 
 def test_md_without_front_matter_is_a_transcript_when_labels_are_found(tmp_path, write):
     write("interview_3.md", "# Interview 3\n\n**Interviewer:** Hoe ging het?\n\n**Respondent:** Goed.\n")
-    write("README.md", "# Over deze map\n\nHier staan de transcripten. Zie ook: de leidraad.\n")
+    write("README.md", "# Over deze map\n\nHier staan de transcripten. Zie ook: de leidraad.\n"
+                       "Bron: de opnames.\nDoel: het onderzoek.\nBron: de notities.\nDoel: de rapportage.\n")
+    write("notities.md", "Bron: de opnames van maart.\nBron: de notities van april.\n")  # one "speaker"
     corpus = quiet(load_corpus, tmp_path)
     assert [t.transcript_id for t in corpus] == ["interview_3"]
     assert [turn.speaker for turn in corpus["interview_3"].turns] == ["preamble", "Interviewer", "Respondent"]
-    assert corpus.notes == [f"{tmp_path / 'README.md'}: left alone: a .md file without front matter or speaker "
-                            "labels (documentation?)"]
+    assert corpus.notes == [f"{tmp_path / name}: left alone: a .md file without front matter or speaker "
+                            "labels (documentation?)" for name in ("README.md", "notities.md")]
 
 
 def test_unsupported_files_are_named_and_their_metadata_row_says_why(tmp_path, write):
