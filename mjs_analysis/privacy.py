@@ -471,8 +471,11 @@ class _Replacer:
 
         def swap(m):
             original = self.registry.original(m.group(0))
-            spans.append((m.group(0), self.registry.pseudonym[original], self.registry.kind[original], m.start()))
-            return self.registry.pseudonym[original]
+            pseudonym = self.registry.pseudonym[original]
+            if self.registry.kind[original] == "persoon" and len(m.group(0)) > 1 and m.group(0).isupper():
+                pseudonym = pseudonym.upper()  # "FATIMA" alone on a line is a speaker label: keep it one
+            spans.append((m.group(0), pseudonym, self.registry.kind[original], m.start()))
+            return pseudonym
 
         new = rx.sub(swap, text)
         if not record:

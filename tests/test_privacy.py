@@ -254,6 +254,12 @@ def test_role_labels_stay_and_names_as_labels_in_any_style_go(tmp_path):
     assert "V: Vertrouwt u de gemeente nu meer?" in text and "A: Daarom." in text
     assert "**SPREKER 1:** Welkom." in text and "Unknown Speaker  0:00" in text and "INTERVIEWER\n" in text
     assert not any("fatima" in p.name.lower() for p in out.rglob("*"))
+    # the labels are still labels: the pseudonymised transcripts read with the same speakers' roles
+    corpus = quiet(load_corpus, out)
+    for t in corpus:
+        assert "unknown" not in t.speakers, t.path.name
+    caps = next(t for t in corpus if t.styles.get("caps_line"))
+    assert [s for s in caps.speakers if s != "preamble"][0] == "INTERVIEWER" and len(caps.speakers) == 3
 
 
 def test_names_in_file_names_and_ids_are_replaced_consistently(tmp_path):
