@@ -3,7 +3,6 @@ headers and footers. The XML is written by hand where python-docx has no API for
 
 from __future__ import annotations
 
-import copy
 
 import docx
 import pytest

@@ -183,12 +183,12 @@ def start_with_overlaps(builder: TurnBuilder, speaker: str, text: str, line_no: 
     if "//" not in text:
         builder.start(speaker, text, line_no, ts, style)
         return
-    pos, current = 0, speaker
+    pos = 0
     for m in _OVERLAP.finditer(text):
         if not label_shape_ok(m.group("speaker")):
             continue
-        if text[pos:m.start()].strip() or pos == 0:
-            builder.start(current, text[pos:m.start()], line_no, ts, style)
+        if pos == 0 or text[pos:m.start()].strip():  # the speaker's words before (and between) overlaps
+            builder.start(speaker, text[pos:m.start()], line_no, ts, style)
         builder.start(m.group("speaker"), m.group("text"), line_no, ts, "overlap")
         pos = m.end()
     if pos == 0:
