@@ -262,6 +262,24 @@ def test_role_labels_stay_and_names_as_labels_in_any_style_go(tmp_path):
     assert [s for s in caps.speakers if s != "preamble"][0] == "INTERVIEWER" and len(caps.speakers) == 3
 
 
+def test_whisper_json_names_escaped_in_the_file_are_replaced(tmp_path):
+    segments = [{"start": 0.0, "end": 1.0, "text": " Dag, hoe gaat het?", "speaker": "Sanne"},
+                {"start": 1.5, "end": 3.0, "text": " Goed, ik ben José.", "speaker": "José",
+                 "words": [{"word": "José", "start": 2.5}]},
+                {"start": 3.5, "end": 4.0, "text": " Dag José.", "speaker": "Sanne"},
+                {"start": 4.5, "end": 5.0, "text": " Dag.", "speaker": "José"}]
+    folder = _corpus(tmp_path / "in", {"w.json": json.dumps({"segments": segments, "language": "nl"})},
+                     "transcript_id,neighbourhood,district,language\nw,K-buurt,Zuidoost,nl\n")
+    assert "Jos\\u00e9" in (folder / "w.json").read_text(encoding="utf-8")  # as Whisper writes it
+    out = tmp_path / "out"
+    quiet(pseudonymise, folder, out)
+    data = json.loads((out / "w.json").read_text(encoding="utf-8"))
+    assert "José" not in json.dumps(data, ensure_ascii=False) and "Sanne" not in json.dumps(data)
+    assert [s["start"] for s in data["segments"]] == [0.0, 1.5, 3.5, 4.5] and data["language"] == "nl"
+    t = quiet(load_corpus, out)["w"]
+    assert len(t.speakers) == 2 and t.turns[1].text.startswith("Goed, ik ben Persoon")
+
+
 def test_names_in_file_names_and_ids_are_replaced_consistently(tmp_path):
     folder = _corpus(tmp_path / "in", {
         "interview_henk_pietersen.txt": "Interviewer: Hoe gaat het?\nHenk Pietersen: Goed.\nInterviewer: Fijn.\n"
