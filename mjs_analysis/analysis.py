@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import CorpusError, MjsError, MjsWarning
+from .readers.roles import CODED_ROLES
 
 __all__ = ["Analysis", "analyse", "provenance"]
 
@@ -237,7 +238,7 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
 
     notes: list[str] = []
     segments = loaded.segments
-    units = segments[segments["speaker_role"] != "interviewer"].reset_index(drop=True)
+    units = segments[segments["speaker_role"].isin(CODED_ROLES)].reset_index(drop=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MjsWarning)
         tags = tag(segments, cb, cache=cache)  # with the interviewer turns: a question supports its answer

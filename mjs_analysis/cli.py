@@ -25,6 +25,10 @@ def _print_problems(problems, stream) -> None:
 
 def _cmd_validate(args) -> int:
     corpus = load_corpus(args.paths)
+    if args.show:
+        from .readers.show import describe
+
+        print(describe(corpus))
     _print_problems(corpus.problems, sys.stdout)
     n_err, n_warn = len(corpus.errors), len(corpus.warnings)
     print(f"{len(corpus)} transcripts read, {len(corpus.segments)} turns; "
@@ -86,7 +90,9 @@ def _cmd_agreement(args) -> int:
         return 1
     codebook = Codebook.load(args.codebook)
     seg = corpus.segments
-    units = seg[(seg.speaker_role != "interviewer") & seg.transcript_id.isin(set(codings.transcript_id))]
+    from .readers.roles import CODED_ROLES
+
+    units = seg[seg.speaker_role.isin(CODED_ROLES) & seg.transcript_id.isin(set(codings.transcript_id))]
     unknown = set(zip(codings.transcript_id, codings.turn)) - set(zip(units.transcript_id, units.turn))
     if unknown:
         tid, turn = sorted(unknown)[0]
@@ -280,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "problem as path[:line]: message. Exit status 1 if there are errors, "
                        "0 if there are only warnings.")
     _paths(p)
+    p.add_argument("--show", action="store_true", help="also show how each file was read: label style, "
+                   "speakers with role and turns, preamble, legend and every guess")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("segments", help="the table of speaker turns (one row per turn)",

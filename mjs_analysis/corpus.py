@@ -20,7 +20,7 @@ import pandas as pd
 
 from .errors import CorpusError, Messages, Problem, TranscriptWarning
 from .metadata import read_metadata_csv, read_speakers_csv
-from .readers import INTERVIEWER_LABELS, SUFFIXES, UNKNOWN, Transcript, _read
+from .readers import INTERVIEWER_LABELS, SUFFIXES, UNKNOWN, Transcript, _read, resolve_roles
 
 __all__ = ["Corpus", "load_corpus", "validate", "SEGMENT_COLUMNS", "METADATA_COLUMNS"]
 
@@ -48,6 +48,7 @@ class Corpus:
     transcripts: list[Transcript]
     problems: list[Problem] = field(default_factory=list)
     speaker_roles: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)  # files left alone on purpose (a README.md), one line each
 
     @property
     def errors(self) -> list[Problem]:
@@ -76,14 +77,15 @@ class Corpus:
         for t in self.transcripts:
             meta = t.metadata
             n = len(t.turns)
-            roles = [speaker_role(turn.speaker, meta.get("interviewer")) for turn in t.turns]
+            roles = [t.roles.get(turn.speaker) or speaker_role(turn.speaker, meta.get("interviewer"))
+                     for turn in t.turns]
             cols["transcript_id"] += [t.transcript_id] * n
             cols["turn"] += range(n)
             cols["speaker"] += [turn.speaker for turn in t.turns]
             cols["speaker_role"] += roles
             cols["stakeholder"] += [
-                "interviewer" if role == "interviewer" else self.speaker_roles.get(
-                    (t.transcript_id, turn.speaker), meta.get("respondent_role"))
+                "interviewer" if role == "interviewer" else None if role == "none" else
+                self.speaker_roles.get((t.transcript_id, turn.speaker), meta.get("respondent_role"))
                 for turn, role in zip(t.turns, roles)]
             for name in ("text", "start_char", "end_char", "line", "timestamp"):
                 cols[name] += [getattr(turn, name) for turn in t.turns]
@@ -124,7 +126,11 @@ class Corpus:
 
 
 def speaker_role(speaker: str, interviewer: str | None = None) -> str:
-    """'interviewer', 'respondent' or 'unknown' for a speaker label."""
+    """'interviewer', 'respondent' or 'unknown' for a speaker label on its own (no other evidence).
+
+    A transcript read by :func:`load_corpus` or :func:`read_transcript` carries its speakers' roles in
+    ``Transcript.roles``, decided with speakers.csv, metadata and legend too (see ``readers.roles``).
+    """
     if speaker == UNKNOWN:
         return "unknown"
     if _INTERVIEWER.match(speaker) or (interviewer and speaker.strip() == str(interviewer).strip()):
@@ -132,31 +138,67 @@ def speaker_role(speaker: str, interviewer: str | None = None) -> str:
     return "respondent"
 
 
-def _is_transcript_file(path: Path) -> bool:
+# Files researchers keep beside transcripts that this package cannot read: named in a warning, never
+# skipped in silence. (Recordings, spreadsheets and the project's own csv/yml files are not transcripts.)
+UNSUPPORTED_TRANSCRIPTS = (".pdf", ".doc", ".rtf", ".odt", ".pages", ".sbv", ".ttml",
+                           ".dfxp", ".xml", ".html", ".htm", ".trs", ".eaf", ".textgrid")
+
+
+def _md_has_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.readline().lstrip(b"\xef\xbb\xbf").strip() == b"---"
+    except OSError:
+        return True  # let the reader report it
+
+
+# Documentation beside transcripts: never a transcript without front matter, whatever it looks like.
+_DOC_NAMES = re.compile(r"^(readme|leesmij|changelog|license|licence|contributing|design|notes?|todo|"
+                        r"(interview)?leidraad|interview[-_ ]?guide|codebook|protocol)\b", re.IGNORECASE)
+
+
+def _md_reads_as_transcript(path: Path) -> bool:
+    """A .md file without front matter is a transcript when speaker labels of two speakers are found in it."""
+    if _DOC_NAMES.match(path.stem):
+        return False
+    t, _ = _read(path)
+    return t is not None and len([s for s in t.speakers if s not in (UNKNOWN, "preamble")]) >= 2
+
+
+def _is_transcript_file(path: Path, notes: list[str] | None = None) -> bool:
     if path.suffix.lower() not in SUFFIXES:
         return False
-    if path.suffix.lower() == ".md":  # documentation unless it opens with front matter
-        try:
-            with path.open("rb") as fh:
-                return fh.readline().lstrip(b"\xef\xbb\xbf").strip() == b"---"
-        except OSError:
+    if path.suffix.lower() == ".md" and not _md_has_front_matter(path):
+        if _md_reads_as_transcript(path):
             return True
+        if notes is not None:
+            notes.append(f"{path}: {Messages.MD_NOT_TRANSCRIPT}")
+        return False
     return True
 
 
-def _discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path | None]], list[Path], list[Problem]]:
-    """Files to read (each with the folder whose metadata applies), folders scanned, problems."""
+def _discover(paths: Iterable[str | Path], notes: list[str] | None = None
+              ) -> tuple[list[tuple[Path, Path | None]], list[Path], list[Problem], dict[Path, list[Path]]]:
+    """Files to read (each with the folder whose metadata applies), folders scanned, problems, and per
+    folder the files of unsupported transcript types."""
     files: list[tuple[Path, Path | None]] = []
     folders: list[Path] = []
     problems: list[Problem] = []
+    unsupported: dict[Path, list[Path]] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
+            candidates = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and _is_transcript_file(p)
-                and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
+                if p.is_file() and not any(part.startswith((".", "_", "~$")) for part in p.relative_to(path).parts)
             )
+            found = [p for p in candidates if _is_transcript_file(p, notes)]
+            unsupported[path] = [p for p in candidates if p.suffix.lower() in UNSUPPORTED_TRANSCRIPTS]
+            if unsupported[path]:
+                names = [str(p.relative_to(path)) for p in unsupported[path]]
+                problems.append(Problem.warning(path, Messages.UNSUPPORTED_FILES.format(
+                    n=len(names), names=", ".join(names[:10]) + (", ..." if len(names) > 10 else ""),
+                    allowed=", ".join(SUFFIXES))))
             if not found:
                 problems.append(Problem.error(path, Messages.NO_TRANSCRIPTS.format(
                     allowed=", ".join(SUFFIXES))))
@@ -166,7 +208,29 @@ def _discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Path | None
             files.append((path, path.parent))
         else:
             problems.append(Problem.error(path, Messages.NOT_FOUND))
-    return files, folders, problems
+    return files, folders, problems, unsupported
+
+
+def _near_duplicates(transcripts: list[Transcript], field: str) -> list[Problem]:
+    """Warnings for values of ``field`` that differ only slightly ("Geuzenvelt", "Geuzenveld")."""
+    from difflib import SequenceMatcher
+
+    where: dict[str, list[Transcript]] = {}
+    for t in transcripts:
+        value = t.metadata.get(field)
+        if isinstance(value, str) and value:
+            where.setdefault(value, []).append(t)
+    problems = []
+    values = sorted(where, key=lambda v: (-len(where[v]), v))  # the commoner spelling first
+    for i, a in enumerate(values):
+        for b in values[i + 1:]:
+            same = re.sub(r"[\s\-_]", "", a.casefold()) == re.sub(r"[\s\-_]", "", b.casefold())
+            close = min(len(a), len(b)) >= 5 and SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= 0.85
+            if same or close:
+                t = where[b][0]
+                problems.append(Problem.warning(t.path, Messages.NEAR_DUPLICATE.format(
+                    field=field, value=b, n=len(where[b]), other=a, m=len(where[a])), t.metadata_lines.get(field)))
+    return problems
 
 
 def _merge_metadata(t: Transcript, row: tuple[dict, int] | None, csv_path: Path) -> list[Problem]:
@@ -202,7 +266,8 @@ def load_corpus(
     ----------
     paths : path or list of paths, default "corpus"
         Transcript files and/or folders (searched recursively; folders starting with ``.`` or ``_``
-        are skipped, and ``.md`` files count only when they open with front matter). A folder's
+        are skipped, and ``.md`` files count only when they open with front matter or speaker labels are found
+        in them; files of unsupported transcript types are named in a warning). A folder's
         ``metadata.csv`` and ``speakers.csv`` apply to the transcripts in it.
     strict : bool, default False
         Raise :class:`CorpusError` if any error was found. Otherwise files with errors are left out
@@ -224,7 +289,8 @@ def load_corpus(
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    files, folders, problems = _discover(paths)
+    notes: list[str] = []
+    files, folders, problems, unsupported = _discover(paths, notes)
 
     csv_cache: dict[Path, dict] = {}
     speaker_roles: dict = {}
@@ -256,16 +322,25 @@ def load_corpus(
                 tid=t.transcript_id, other=seen[t.transcript_id])))
             continue
         seen[t.transcript_id] = path
+        listed = {speaker: role for (tid, speaker), role in speaker_roles.items() if tid == t.transcript_id}
+        roles_found = resolve_roles(t, listed)
+        problems += roles_found
+        t.problems = found + merged + roles_found
         if not any(p.is_error for p in found + merged):
             transcripts.append(t)
 
     for folder in folders:
         for tid, (_, line) in csv_cache.get(folder, {}).items():
             if (folder, tid) not in used_rows:
-                problems.append(Problem.warning(folder / METADATA_FILE,
-                                                Messages.META_NO_FILE.format(tid=tid), line))
+                other = [p.name for p in unsupported.get(folder, []) if p.stem == tid]
+                message = Messages.META_NO_FILE.format(tid=tid)
+                if other:
+                    message += Messages.META_ONLY_UNSUPPORTED.format(names=", ".join(other))
+                problems.append(Problem.warning(folder / METADATA_FILE, message, line))
+    for name in ("neighbourhood", "district"):
+        problems += _near_duplicates(transcripts, name)
 
-    corpus = Corpus(transcripts, problems, speaker_roles)
+    corpus = Corpus(transcripts, problems, speaker_roles, notes)
     if strict and corpus.errors:
         raise CorpusError(corpus.problems)
     for p in corpus.warnings:

@@ -111,11 +111,27 @@ def check_metadata(
     return clean, problems
 
 
-def _read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+def _read_csv_rows(path: Path, problems: list[Problem] | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Columns and (line, row) pairs of a CSV file as spreadsheets save it.
+
+    UTF-8 with or without BOM, else cp1252 (a warning goes to ``problems``); ``,`` or ``;`` as separator
+    (Dutch Excel writes ``;``), decided by the header line.
+    """
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+        if problems is not None:
+            problems.append(Problem.warning(path, Messages.CP1252))
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = [(reader.line_num, row) for row in reader]
-    return list(reader.fieldnames or []), rows
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if columns != list(reader.fieldnames or []):  # "transcript_id " typed with a space
+        rows = [(n, {(k.strip() if isinstance(k, str) else k): v for k, v in row.items()}) for n, row in rows]
+    return columns, rows
 
 
 def read_metadata_csv(path: str | Path) -> tuple[dict[str, tuple[dict, int]], list[Problem]]:
@@ -123,11 +139,11 @@ def read_metadata_csv(path: str | Path) -> tuple[dict[str, tuple[dict, int]], li
     path = Path(path)
     problems: list[Problem] = []
     try:
-        columns, rows = _read_csv_rows(path)
+        columns, rows = _read_csv_rows(path, problems)
     except (OSError, csv.Error) as exc:
         return {}, [Problem.error(path, Messages.UNREADABLE.format(reason=exc))]
     if "transcript_id" not in columns:
-        return {}, [Problem.error(path, Messages.META_CSV_COLUMNS, 1)]
+        return {}, problems + [Problem.error(path, Messages.META_CSV_COLUMNS, 1)]
     records: dict[str, tuple[dict, int]] = {}
     for line, row in rows:
         raw = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
@@ -148,17 +164,17 @@ def read_metadata_csv(path: str | Path) -> tuple[dict[str, tuple[dict, int]], li
 def read_speakers_csv(path: str | Path) -> tuple[dict[tuple[str, str], str], list[Problem]]:
     """Read ``speakers.csv``: (transcript id, speaker) -> stakeholder role, plus problems."""
     path = Path(path)
+    problems: list[Problem] = []
     try:
-        columns, rows = _read_csv_rows(path)
+        columns, rows = _read_csv_rows(path, problems)
     except (OSError, csv.Error) as exc:
         return {}, [Problem.error(path, Messages.UNREADABLE.format(reason=exc))]
     if not {"transcript_id", "speaker", "respondent_role"} <= set(columns):
-        return {}, [Problem.error(path, Messages.SPEAKERS_CSV, 1)]
+        return {}, problems + [Problem.error(path, Messages.SPEAKERS_CSV, 1)]
     roles: dict[tuple[str, str], str] = {}
-    problems: list[Problem] = []
     for line, row in rows:
         role = (row.get("respondent_role") or "").strip()
-        if role not in ROLES:
+        if role not in ROLES and role != "interviewer":  # "interviewer" names who asks the questions
             problems.append(Problem.warning(
                 path, Messages.META_UNKNOWN_ROLE.format(value=role, known=", ".join(ROLES)), line))
         roles[((row.get("transcript_id") or "").strip(), (row.get("speaker") or "").strip())] = role

@@ -471,8 +471,11 @@ class _Replacer:
 
         def swap(m):
             original = self.registry.original(m.group(0))
-            spans.append((m.group(0), self.registry.pseudonym[original], self.registry.kind[original], m.start()))
-            return self.registry.pseudonym[original]
+            pseudonym = self.registry.pseudonym[original]
+            if self.registry.kind[original] == "persoon" and len(m.group(0)) > 1 and m.group(0).isupper():
+                pseudonym = pseudonym.upper()  # "FATIMA" alone on a line is a speaker label: keep it one
+            spans.append((m.group(0), pseudonym, self.registry.kind[original], m.start()))
+            return pseudonym
 
         new = rx.sub(swap, text)
         if not record:
@@ -522,6 +525,30 @@ def _write_text_format(t, replace: _Replacer, target: Path, new_id: str) -> None
     for number, line in enumerate(lines[start:], start=start + 1):
         out.append(line if _structural(line, t.format) else replace(line, t.transcript_id, number))
     target.write_text(newline.join(out), encoding="utf-8", newline="")
+
+
+def _write_json(t, replace: _Replacer, target: Path) -> None:
+    """Whisper/WhisperX JSON: replace inside the parsed strings (a name may be written as "Jos\\u00e9" in the
+    file), keep every key, number and the structure; ``line`` in the review is the segment number."""
+    data = json.loads(t.path.read_bytes().decode("utf-8-sig"))
+    segments = data.get("segments") if isinstance(data, dict) else data
+
+    def clean(value, number):
+        if isinstance(value, str):
+            return replace(value, t.transcript_id, number)
+        if isinstance(value, list):
+            return [clean(v, number) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v, number) for k, v in value.items()}
+        return value
+
+    if isinstance(segments, list):
+        for number, segment in enumerate(segments, start=1):
+            segment.update(clean(segment, number))
+    if isinstance(data, dict):
+        for k in [k for k in data if k != "segments"]:
+            data[k] = clean(data[k], 0)  # the full "text", "word_segments", ...
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -706,6 +733,8 @@ def _found_values(transcripts, allow: set[str]) -> list[tuple[str, str]]:
         for speaker in t.speakers:
             if not _role_label(speaker):
                 found.append((speaker.strip(), "persoon"))
+                if speaker.isupper() and len(speaker) > 2:  # "FATIMA" as a label is "Fatima" in the text
+                    found.append((speaker.strip().title(), "persoon"))
         interviewer = str(t.metadata.get("interviewer") or "").strip()
         if interviewer and not _role_label(interviewer):
             found.append((interviewer, "persoon"))
@@ -863,6 +892,8 @@ def pseudonymise(source: str | Path, output: str | Path, *, key: str | Path | No
         target.parent.mkdir(parents=True, exist_ok=True)
         if t.format == "docx":
             _write_docx(t, replace, target, ids[t.transcript_id])
+        elif t.format == "json":
+            _write_json(t, replace, target)
         else:
             _write_text_format(t, replace, target, ids[t.transcript_id])
         summary.files.append(target)

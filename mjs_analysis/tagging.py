@@ -35,6 +35,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from .codebook import Codebook
 from .features import Parsed, parse
 from .nlp import get_nlp
+from .readers.roles import CODED_ROLES
 
 __all__ = ["tag", "tag_texts", "code_matrix", "CodebookTagger", "TAG_COLUMNS", "NEGATORS"]
 
@@ -495,7 +496,7 @@ def tag(
     >>> tags.groupby("code").size()  # doctest: +SKIP
     """
     cb = _load_codebook(codebook)
-    rows = segments if all_speakers else segments[segments["speaker_role"] != "interviewer"]
+    rows = segments if all_speakers else segments[segments["speaker_role"].isin(CODED_ROLES)]
     languages = rows["language"].fillna("nl") if "language" in rows else pd.Series("nl", index=rows.index)
     compiled = _CompiledCodebook(cb)
     frames = []
@@ -540,7 +541,7 @@ def _questions(segments: pd.DataFrame) -> pd.Series:
     order = segments.sort_values(["transcript_id", "turn"], kind="stable")
     before = order.groupby("transcript_id", sort=False)["speaker_role"].shift(1)
     label = pd.Series(order.index, index=order.index).groupby(order["transcript_id"], sort=False).shift(1)
-    return label[(before == "interviewer") & (order["speaker_role"] != "interviewer")].astype(int)
+    return label[(before == "interviewer") & order["speaker_role"].isin(CODED_ROLES)].astype(int)
 
 
 def code_matrix(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:

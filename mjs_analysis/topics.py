@@ -45,6 +45,7 @@ from .errors import MjsError
 from .features import parse
 from .nlp import fillers, get_nlp
 from .readers import _ANNOTATION
+from .readers.roles import CODED_ROLES
 
 __all__ = ["fit_topics", "TopicModel", "content_lemmas", "npmi", "topic_diversity", "topic_stability",
            "make_documents"]
@@ -123,7 +124,7 @@ def make_documents(segments: pd.DataFrame, *, unit: str = "turn", chunk_words: i
     """
     if unit not in UNITS:
         raise ValueError(f"The 'unit' parameter must be one of {', '.join(UNITS)}. Got {unit!r} instead.")
-    rows = segments[segments["speaker_role"] != "interviewer"].reset_index(drop=True)
+    rows = segments[segments["speaker_role"].isin(CODED_ROLES)].reset_index(drop=True)
     languages = rows["language"].fillna(language) if "language" in rows else pd.Series(language, index=rows.index)
     lemmas: list = [None] * len(rows)
     for lang, part in rows.groupby(languages, sort=False):

@@ -119,7 +119,8 @@ def test_missing_path_and_empty_folder(tmp_path):
     (tmp_path / "leeg").mkdir()
     problems = validate([tmp_path / "bestaat-niet", tmp_path / "leeg"])
     assert [p.message for p in problems] == [
-        "no such file or folder", "no transcript files found (looked for .txt, .md, .vtt, .srt, .docx)"]
+        "no such file or folder",
+        "no transcript files found (looked for .txt, .md, .vtt, .srt, .docx, .json, .tsv, .cha)"]
 
 
 def test_single_file_uses_metadata_of_its_folder(folder):

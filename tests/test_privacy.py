@@ -234,6 +234,52 @@ def test_names_that_are_dutch_words_are_replaced_and_questions_kept(tmp_path):
     assert re.search(r"(Persoon \d+) kwam ook langs\.[\s\S]*\b\1 zei dat meneer \1 het wist", body)
 
 
+def test_role_labels_stay_and_names_as_labels_in_any_style_go(tmp_path):
+    """`V`, `A`, `SPREKER 1`, `Unknown Speaker` are roles, not names; a name used as a speaker label in any
+    style (ALL-CAPS on its own line, bold, heading, Otter) is replaced, also in the title and the file name."""
+    folder = _corpus(tmp_path / "in", {
+        "va.txt": "V: Vertrouwt u de gemeente nu meer?\nA: Ja.\nV: Waarom?\nA: Daarom.\n",
+        "interview_fatima.txt": "Interview met Fatima Yilmaz, 12 maart 2020\n\nINTERVIEWER\nHoe gaat het?\n\n"
+                                "FATIMA\nGoed. Ik ben Fatima, zeg maar.\n\nINTERVIEWER\nEn verder?\n\nFATIMA\nNiks.\n",
+        "bold.md": "**SPREKER 1:** Welkom.\n**Henk:** Dank je.\n**SPREKER 1:** Hoe heet u?\n**Henk:** Henk.\n",
+        "heading.md": "### Interviewer\nHoe gaat het?\n\n### Gerrit\nGoed.\n\n### Interviewer\nEn?\n\n### Gerrit\nJa.\n",
+        "otter.txt": "Unknown Speaker  0:00\nHallo.\n\nKees Bakker  0:05\nHoi.\n\nKees Bakker  0:09\nTot ziens.\n",
+    }, "transcript_id,neighbourhood,district,language\n" + "".join(
+        f"{t},K-buurt,Zuidoost,nl\n" for t in ("va", "interview_fatima", "bold", "heading", "otter")))
+    out = tmp_path / "out"
+    quiet(pseudonymise, folder, out)
+    text = _all_text(out)
+    for name in ("Fatima", "FATIMA", "Yilmaz", "Henk", "Gerrit", "Kees", "Bakker"):
+        assert not _contains(text, name), name
+    assert "V: Vertrouwt u de gemeente nu meer?" in text and "A: Daarom." in text
+    assert "**SPREKER 1:** Welkom." in text and "Unknown Speaker  0:00" in text and "INTERVIEWER\n" in text
+    assert not any("fatima" in p.name.lower() for p in out.rglob("*"))
+    # the labels are still labels: the pseudonymised transcripts read with the same speakers' roles
+    corpus = quiet(load_corpus, out)
+    for t in corpus:
+        assert "unknown" not in t.speakers, t.path.name
+    caps = next(t for t in corpus if t.styles.get("caps_line"))
+    assert [s for s in caps.speakers if s != "preamble"][0] == "INTERVIEWER" and len(caps.speakers) == 3
+
+
+def test_whisper_json_names_escaped_in_the_file_are_replaced(tmp_path):
+    segments = [{"start": 0.0, "end": 1.0, "text": " Dag, hoe gaat het?", "speaker": "Sanne"},
+                {"start": 1.5, "end": 3.0, "text": " Goed, ik ben José.", "speaker": "José",
+                 "words": [{"word": "José", "start": 2.5}]},
+                {"start": 3.5, "end": 4.0, "text": " Dag José.", "speaker": "Sanne"},
+                {"start": 4.5, "end": 5.0, "text": " Dag.", "speaker": "José"}]
+    folder = _corpus(tmp_path / "in", {"w.json": json.dumps({"segments": segments, "language": "nl"})},
+                     "transcript_id,neighbourhood,district,language\nw,K-buurt,Zuidoost,nl\n")
+    assert "Jos\\u00e9" in (folder / "w.json").read_text(encoding="utf-8")  # as Whisper writes it
+    out = tmp_path / "out"
+    quiet(pseudonymise, folder, out)
+    data = json.loads((out / "w.json").read_text(encoding="utf-8"))
+    assert "José" not in json.dumps(data, ensure_ascii=False) and "Sanne" not in json.dumps(data)
+    assert [s["start"] for s in data["segments"]] == [0.0, 1.5, 3.5, 4.5] and data["language"] == "nl"
+    t = quiet(load_corpus, out)["w"]
+    assert len(t.speakers) == 2 and t.turns[1].text.startswith("Goed, ik ben Persoon")
+
+
 def test_names_in_file_names_and_ids_are_replaced_consistently(tmp_path):
     folder = _corpus(tmp_path / "in", {
         "interview_henk_pietersen.txt": "Interviewer: Hoe gaat het?\nHenk Pietersen: Goed.\nInterviewer: Fijn.\n"

@@ -99,11 +99,12 @@ def test_file_without_labels_is_one_turn_per_paragraph(write):
     assert [turn.line for turn in t.turns] == [1, 5, 7]
 
 
-def test_text_before_first_label_is_kept(write):
+def test_text_before_first_label_is_kept_as_preamble(write):
     path = write("t.txt", "Interview in het buurthuis\nI: Begin.\nR: Goed.\n")
-    with pytest.warns(TranscriptWarning, match="before the first speaker label"):
+    with pytest.warns(TranscriptWarning, match="before the first speaker label kept as a preamble"):
         t = read_transcript(path)
-    assert t.turns[0].speaker == "unknown"
+    assert t.turns[0].speaker == "preamble"
+    assert t.roles["preamble"] == "none"
     assert t.turns[0].text == "Interview in het buurthuis"
 
 
@@ -283,9 +284,18 @@ def test_malformed_srt_timestamp(write):
 
 def test_srt_reports_every_bad_cue(write):
     text = ("1\n00:00:01 --> 00:00:02,000\nA: Ja.\n\n2\n00:00:05,000 --> 00:00:04,000\nB: Nee.\n\n"
-            "3\n00:00:06,000 --> 00:00:07,000\nB: Ok.\n")
+            "3\n00:00:06,000 --> 00:00:07,000\nB: Ok.\n\n4\n00:00:08 --> 00:00:09,000\nB: Ok.\n")
     problems = problems_of(write("t.srt", text))
-    assert [(p.line, p.message.split(" ")[0]) for p in problems] == [(2, "malformed"), (6, "cue")]
+    assert [(p.line, p.is_error, p.message.split(" ")[0]) for p in problems] == [
+        (2, True, "malformed"), (14, True, "malformed"), (6, False, "1")]
+
+
+def test_reversed_cue_is_a_warning_not_a_lost_file(write):
+    text = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Onderzoeker A>Hoe gaat het?</v>\n\n"
+            "00:00:05.000 --> 00:00:04.000\n<v Fatma>Goed.</v>\n")
+    with pytest.warns(TranscriptWarning, match=r"t\.vtt:6: warning: 1 cue\(s\) end before they start"):
+        t = read_transcript(write("t.vtt", text))
+    assert [turn.text for turn in t.turns] == ["Hoe gaat het?", "Goed."]
 
 
 def test_vtt_without_header(write):
