@@ -4,7 +4,7 @@ little data, distinctive words, code co-occurrence, key quotes, and the corpus's
 Every function takes and returns tidy pandas tables. Counts are summed per group first and normalised
 afterwards (a share of respondent turns, a rate per 1,000 words), never averaged from per-transcript
 rates. The unit is the respondent turn: ``units`` is the segment table restricted to the turns that were
-coded (``segments[segments.speaker_role != "interviewer"]``), and ``tags`` is the output of
+coded (respondents and speakers of unknown role: ``Analysis.units``), and ``tags`` is the output of
 :func:`mjs_analysis.tag` (or a manual coding with ``transcript_id, turn, code``).
 """
 

@@ -32,7 +32,8 @@ from mjs_analysis import plots, report
 from mjs_analysis.analysis import analyse, provenance
 
 A = analyse(corpus, codebook, seed=seed)
-seg = A.segments.assign(respondent=A.segments["speaker_role"] != "interviewer")
+seg = A.segments.assign(respondent=A.segments.set_index(["transcript_id", "turn"]).index.isin(
+    A.units.set_index(["transcript_id", "turn"]).index))  # the turns that are coded
 units = A.units
 
 # %% [markdown]
