@@ -246,9 +246,9 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
     model = None
     try:
         model = fit_topics(documents, meta, k=k, seed=seed)
-    except TopicError as exc:
+    except TopicError:
         notes.append(f"Geen topicmodel: {len(documents)} antwoorden met inhoudswoorden zijn te weinig voor een "
-                     f"model met twee of meer topics ({exc})")
+                     "model met twee of meer topics (`mjs topics` op dit corpus noemt de reden en wat er kan).")
     codes = [c.id for c in cb.codes if c.codable]
     codings = read_codings(coding_files) if coding_files else None
     if codings is not None:
