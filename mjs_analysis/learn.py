@@ -237,8 +237,16 @@ class CodeLearner(BaseEstimator):
                 out[code] = m.predict_proba(x)[:, 1]
         return out
 
-    def suggest(self, segments: pd.DataFrame) -> pd.DataFrame:
+    def suggest(self, segments: pd.DataFrame, model: str | None = None) -> pd.DataFrame:
         """The codes per respondent turn, each saying which model coded it and with what probability.
+
+        Parameters
+        ----------
+        segments : DataFrame
+            A segment table (interviewer turns too: the question is context).
+        model : {None, "rules", "learned", "combined"}, default None
+            None uses the model chosen per code (``report_``); the others force one model for every code
+            that was learned (codes with too few examples keep the rules), e.g. to benchmark them.
 
         Returns
         -------
@@ -247,6 +255,9 @@ class CodeLearner(BaseEstimator):
             code (rules, learned, combined) and ``source`` who coded this turn (rules, learned or both);
             ``rule`` the rule(s) that fired, when the rules coded it.
         """
+        if model is not None and model not in MODELS:
+            raise ValueError(f"The 'model' parameter of suggest must be one of None, {', '.join(map(repr, MODELS))}."
+                             f" Got {model!r} instead.")
         data = self._check_and_data(segments)
         proba = self._proba(data)
         report = self.report_.set_index("code")
@@ -255,6 +266,8 @@ class CodeLearner(BaseEstimator):
         rows = []
         for code in self.codes_:
             choice, info = report.at[code, "model"], report.loc[code]
+            if model is not None and code in self.models_:
+                choice = model
             by_rules = data.rules[code].to_numpy().astype(bool)
             p = proba[code].to_numpy()
             by_model = (p >= info["threshold"]) if choice != "rules" else np.zeros(len(p), dtype=bool)
