@@ -130,7 +130,11 @@ def _cmd_learn(args) -> int:
         return 1
     learner = CodeLearner(args.codebook, C=args.C, n_splits=args.folds, min_positives=args.min_positives,
                           min_transcripts=args.min_transcripts, cache=not args.no_cache)
-    learner.fit(corpus.segments, codings)
+    try:
+        learner.fit(corpus.segments, codings)
+    except ValueError as exc:  # bad parameters, or codings of fewer than two transcripts
+        print(f"mjs learn: {exc}", file=sys.stderr)
+        return 1
     report = learner.report_.copy()
     for col in ("f1_rules", "precision_rules", "f1_learned", "f1_combined", "threshold"):
         report[col] = report[col].map(lambda v: "" if v != v else f"{v:.2f}")

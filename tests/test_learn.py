@@ -125,3 +125,31 @@ def test_parameters_are_validated(codebook, param, value):
     seg, cod = corpus(3)
     with pytest.raises(ValueError, match=f"'{param}' parameter of CodeLearner"):
         CodeLearner(codebook, **{param: value}).fit(seg, cod)
+
+
+def test_mjs_learn_writes_suggestions_and_says_what_it_could_not_learn(tmp_path, codebook, capsys):
+    from mjs_analysis.cli import main
+
+    seg, cod = corpus(4)
+    folder = tmp_path / "c"
+    (folder / "coding").mkdir(parents=True)
+    for tid, part in seg.groupby("transcript_id"):
+        (folder / f"{tid}.txt").write_text("".join(f"{r.speaker}: {r.text}\n" for r in part.itertuples()),
+                                           encoding="utf-8")
+    # The file's turns are numbered 0, 1, ...: map the coded turns to their position.
+    position = {(t, turn): i for t, part in seg.groupby("transcript_id") for i, turn in enumerate(part.turn)}
+    cod = cod.assign(turn=[position[(t, u)] for t, u in zip(cod.transcript_id, cod.turn)])
+    cod.to_csv(folder / "coding" / "coders.csv", index=False)
+    out = tmp_path / "suggestions.csv"
+    assert main(["learn", str(folder), "--codebook", str(codebook.path), "--folds", "2", "--output", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "erkenning: too few examples to learn" in err
+    sug = pd.read_csv(out)
+    assert list(sug.columns) == ["transcript_id", "turn", "code", "model", "source", "probability", "rule"]
+    assert set(sug.code) <= {"financiering", "frustratie", "erkenning"} and sug.probability.between(0, 1).all()
+    one = folder / "one"
+    (one / "coding").mkdir(parents=True)
+    (one / "t00.txt").write_text((folder / "t00.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    cod[cod.transcript_id == "t00"].to_csv(one / "coding" / "c.csv", index=False)
+    assert main(["learn", str(one), "--codebook", str(codebook.path)]) == 1
+    assert "at least 2 transcripts" in capsys.readouterr().err
