@@ -19,6 +19,12 @@ suppress it, or switch it to another code (``vertrouwen`` → ``wantrouwen``).
 Weak cues (a code's ``weak`` rule) are words that are about the code only when the text dwells on it
 ("geld" in a corpus about a neighbourhood budget, "brief" as a passing detail): each counts as half a hit,
 so a unit needs a term, phrase or regex hit, or two weak cues, to reach ``min_hits: 1``.
+
+Decoys (a code's ``decoys`` rule) mark passing mentions: a hit of the code in the same sentence as a decoy
+does not count ("een parkeerbon van negentig euro" is not financiering). A hit whose sentence is denied by
+the next one ("Maar vertrouwen? Nee.", "... zou je het kunnen noemen. Nou, nee.") is negated. A short answer
+(at most SHORT_ANSWER_WORDS words) without a hit of its own takes the theme of the interviewer's question,
+with its own "nee"/"niet" applying ``on_negation`` (rule ``context:question-theme CODE``).
 """
 
 from __future__ import annotations
@@ -432,7 +438,8 @@ def tag_texts(
 
     ``context`` (turn unit only) gives for each text the index of the text it answers (the interviewer's
     question), or None: a question that matches a code counts as one weak cue (half a hit) for that code
-    in its answer, but only when the answer has a hit of the code of its own.
+    in its answer, but only when the answer has a hit of the code of its own; a short answer without a
+    hit of the code takes the question's theme (see :func:`tag`).
 
     Columns: ``doc`` (index into ``texts``), ``sentence``, ``code``, ``start``/``end`` (character offsets of
     the evidence sentence in its text), ``evidence``, ``matched``, ``rule``, ``n_hits``, ``negated``,
@@ -597,7 +604,10 @@ def tag(
     context : bool, default True
         With ``unit="turn"``, let the interviewer's question support weak evidence in its answer: when the
         turn right before a respondent turn is an interviewer turn that matches a code, it counts as one
-        weak cue (half a hit) for that code, but only in an answer with a hit of the code of its own.
+        weak cue (half a hit) for that code, but only in an answer with a hit of the code of its own; and
+        a short answer (at most SHORT_ANSWER_WORDS words) with no hit of the code takes the theme of a
+        question sentence that has a full hit of it ("Vertrouwt u de gemeente nu?" "Nee, eerlijk gezegd
+        niet." is wantrouwen: rule ``context:question-theme vertrouwen (answer negated: ...)``).
 
     Returns
     -------
