@@ -65,3 +65,20 @@ def test_code_reliability_validates():
     units, cod, tags, *_ = coded()
     with pytest.raises(ValueError, match="'n_boot'"):
         code_reliability(cod, tags, units, ["x"], n_boot=0)
+
+
+def test_the_neighbourhood_summary_marks_uncertain_themes():
+    import types
+
+    from mjs_analysis import summary
+
+    units, tags = units_and_tags()
+    A = types.SimpleNamespace(units=units, tags=tags, codes=["geld", "regels", "leeg"], codings=None,
+                              label=lambda c: {"geld": "Financiering"}.get(c, c))
+    unknown = summary.code_reliability(A)  # no manual codings: every code unknown
+    assert unknown["alpha"].isna().all() and not unknown["reliable"].any()
+    lines = summary.neighbourhood(A, "A", reliability=unknown)
+    assert any("financiering (onzeker)" in line for line in lines)
+    sure = summary.neighbourhood(A, "A", reliability={"geld": 0.9, "regels": 0.9, "leeg": 0.9})
+    assert not any("onzeker" in line for line in sure)
+    assert summary.neighbourhood(A, "A") == sure  # no reliability given: nothing marked
