@@ -120,6 +120,43 @@ def _cmd_agreement(args) -> int:
     return 0
 
 
+def _cmd_learn(args) -> int:
+    from .learn import CodeLearner
+    from .reliability import read_codings
+
+    paths = args.codings or sorted(str(p) for p in Path(args.paths[0]).glob("coding/*.csv"))
+    if not paths:
+        print(f"no codings: give --codings FILE..., or put turn-level CSVs in {args.paths[0]}/coding/",
+              file=sys.stderr)
+        return 1
+    codings = read_codings(paths)
+    corpus = load_corpus(args.paths)
+    if corpus.errors:
+        _print_problems(corpus.errors, sys.stderr)
+        return 1
+    learner = CodeLearner(args.codebook, C=args.C, n_splits=args.folds, min_positives=args.min_positives,
+                          min_transcripts=args.min_transcripts, cache=not args.no_cache)
+    try:
+        learner.fit(corpus.segments, codings)
+    except ValueError as exc:  # bad parameters, or codings of fewer than two transcripts
+        print(f"mjs learn: {exc}", file=sys.stderr)
+        return 1
+    report = learner.report_.copy()
+    for col in ("f1_rules", "precision_rules", "f1_learned", "f1_combined", "threshold"):
+        report[col] = report[col].map(lambda v: "" if v != v else f"{v:.2f}")
+    print(report.drop(columns="note").to_string(index=False), file=sys.stderr)
+    for row in learner.report_.itertuples():
+        if "too few" in row.note:
+            print(f"{row.code}: {row.note}", file=sys.stderr)
+    target = load_corpus(args.apply) if args.apply else corpus
+    if target.errors:
+        _print_problems(target.errors, sys.stderr)
+        return 1
+    suggestions = learner.suggest(target.segments)
+    _write_table(suggestions, args.format, args.output)
+    return 0
+
+
 def _cmd_topics(args) -> int:
     import json
 
@@ -319,6 +356,25 @@ def build_parser() -> argparse.ArgumentParser:
     _codebook(p)
     _output(p, ("table", "csv", "jsonl"))
     p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser("learn", help="learn per-code classifiers from reviewed codes; per code, rules or learned",
+                       description="Fit, per code, a logistic regression on the rule features and the turn's "
+                       "lemmas from manual or reviewed codings (CSV: transcript_id, turn, code, coder), compare "
+                       "it with the rules by cross-validation grouped by transcript, and use per code whichever "
+                       "is better (or both). Prints the comparison per code (stderr) and writes suggestions "
+                       "with model, source and probability for the --apply transcripts (default: the training "
+                       "corpus, in-sample).")
+    _paths(p)
+    p.add_argument("--codings", nargs="+", metavar="CSV", help="coding files (default: PATH/coding/*.csv)")
+    p.add_argument("--apply", nargs="+", metavar="PATH", help="transcripts to suggest codes for")
+    p.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1.0)")
+    p.add_argument("--folds", type=int, default=5, help="folds of the grouped cross-validation (default 5)")
+    p.add_argument("--min-positives", type=int, default=8, help="fewer coded turns: keep the rules (default 8)")
+    p.add_argument("--min-transcripts", type=int, default=3,
+                   help="coded in fewer transcripts: keep the rules (default 3)")
+    _codebook(p)
+    _output(p)
+    p.set_defaults(func=_cmd_learn)
 
     p = sub.add_parser("topics", help="topic model of respondent turns (k by coherence and stability)",
                        description="Fit a topic model (NMF on tf-idf, or LDA) on the content lemmas of "

@@ -13,6 +13,8 @@ Matching rules of a code (all optional)::
       exclude: [geldig, "geld niet"]                # a hit inside one of these terms/phrases does not count
       weak: [formulier, "geld terug"]               # weak cues (terms or phrases, matched like them): each
                                                     # counts as half a hit, so alone it never codes a unit
+      decoys: [parkeerbon, "boete*"]                # passing mentions: a hit of the code in a sentence that
+                                                    # holds a decoy does not count (a parking fine is not funding)
       on_negation: keep                             # keep | suppress | <code id> (e.g. vertrouwen -> wantrouwen)
       min_hits: 1                                   # hits needed in one unit (turn or sentence); a term,
                                                     # phrase or regex hit counts 1, a weak hit 1/2
@@ -34,7 +36,7 @@ __all__ = ["Code", "Rules", "Codebook", "CodebookError", "DEFAULT_CODEBOOK"]
 
 DEFAULT_CODEBOOK = Path("corpus") / "codebook.yml"
 CODE_KEYS = {"id", "label", "definition", "parent", "colour", "examples", "codable", "rules"}
-RULE_KEYS = {"terms", "phrases", "regex", "exclude", "weak", "on_negation", "min_hits"}
+RULE_KEYS = {"terms", "phrases", "regex", "exclude", "weak", "decoys", "on_negation", "min_hits"}
 TOP_KEYS = {"version", "language", "codes"}
 NEGATION_ACTIONS = ("keep", "suppress")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -61,6 +63,7 @@ class Rules:
     weak: tuple[str, ...] = ()
     on_negation: str = "keep"
     min_hits: int = 1
+    decoys: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -332,6 +335,9 @@ def _rules(cid: str, raw: dict, tokenizer, path, problems) -> Rules:
     regexes = _strings(raw.get("regex"), "regex", lines.get("regex"), path, problems)
     exclude = _strings(raw.get("exclude"), "exclude", lines.get("exclude"), path, problems)
     weak = _strings(raw.get("weak"), "weak", lines.get("weak"), path, problems)
+    decoys = _strings(raw.get("decoys"), "decoys", lines.get("decoys"), path, problems)
+    for pattern, line in decoys:
+        _check_term(pattern, line, "phrase" if " " in pattern else "term", tokenizer, path, problems)
     for term, line in terms:
         _check_term(term, line, "term", tokenizer, path, problems)
     for phrase, line in phrases:
@@ -360,4 +366,4 @@ def _rules(cid: str, raw: dict, tokenizer, path, problems) -> Rules:
     on_negation = str(raw.get("on_negation", "keep"))
     return Rules(tuple(t.lower() for t, _ in terms), tuple(p.lower() for p, _ in phrases),
                  tuple(r for r, _ in regexes), tuple(e.lower() for e, _ in exclude),
-                 tuple(w.lower() for w, _ in weak), on_negation, min_hits)
+                 tuple(w.lower() for w, _ in weak), on_negation, min_hits, tuple(d.lower() for d, _ in decoys))

@@ -37,7 +37,7 @@ def _ranked(frame: pd.DataFrame, keys: Sequence[tuple[str, bool]]) -> pd.DataFra
     return frame.loc[order].reset_index(drop=True)
 
 
-__all__ = ["code_frequencies", "code_association", "distinctive_words", "code_cooccurrence", "key_quotes",
+__all__ = ["certainty", "uncertain_note", "code_frequencies", "code_association", "distinctive_words", "code_cooccurrence", "key_quotes",
            "check_contrasts", "group_versus_rest", "findings", "format_p"]
 
 
@@ -376,28 +376,68 @@ def _pct(x: float) -> str:
     return "–" if x != x else f"{100 * x:.0f} %"
 
 
-def findings(versus: pd.DataFrame, group: str, labels: dict | None = None, top: int = 3) -> list[str]:
+def certainty(reliability) -> dict[str, float]:
+    """``reliability`` (a :func:`~mjs_analysis.reliability.code_reliability` table, or a code -> alpha dict) as
+    a code -> alpha dict; codes it does not name count as unknown (NaN)."""
+    if reliability is None:
+        return {}
+    if isinstance(reliability, pd.DataFrame):
+        return dict(zip(reliability["code"], reliability["alpha"].astype(float)))
+    return {k: float(v) for k, v in dict(reliability).items()}
+
+
+def uncertain_note(code: str, alphas: dict[str, float] | None) -> str:
+    """Dutch words that mark a statement about ``code`` as uncertain, or "" when its coding is reliable.
+
+    ``alphas`` None means that no reliability was asked for (nothing is marked); a code missing from it,
+    or with NaN, has unknown reliability and is marked, as is one with alpha below RELIABLE_ALPHA.
+    """
+    from .reliability import RELIABLE_ALPHA
+    from .report import number
+
+    if alphas is None:
+        return ""
+    alpha = alphas.get(code, float("nan"))
+    if alpha != alpha:
+        return "onzeker: hoe betrouwbaar de automatische codering van dit thema is, is niet gemeten"
+    if alpha < RELIABLE_ALPHA:
+        return (f"onzeker: de automatische codering van dit thema stemt te weinig overeen met de codeurs "
+                f"(alfa {number(alpha)}, onder {number(RELIABLE_ALPHA)})")
+    return ""
+
+
+def findings(versus: pd.DataFrame, group: str, labels: dict | None = None, top: int = 3,
+             reliability=None) -> list[str]:
     """Short Dutch findings, generated from :func:`group_versus_rest`, as Markdown bullet lines.
 
     The most frequent themes first, then every difference the test supports, then what cannot be said.
     Shares are written as percentages with their 95% interval (``34 % (29–39 %)``).
+
+    ``reliability`` (a :func:`~mjs_analysis.reliability.code_reliability` table or a code -> alpha dict):
+    a finding about a code whose automatic coding has alpha below 0.667, or unknown reliability, is
+    marked as uncertain ("komt mogelijk vaker voor ...; onzeker: ...") instead of stated as a fact.
     """
     from .report import pct_interval
 
     labels = labels or {}
+    alphas = certainty(reliability) if reliability is not None else None
     name = lambda code: labels.get(code, code)  # noqa: E731
+    mark = lambda code: f" ({uncertain_note(code, alphas)})" if uncertain_note(code, alphas) else ""  # noqa: E731
     lines = []
     present = _ranked(versus[versus["count_group"] > 0], [("share_group", False), ("code", True)])
     if present.empty:
         return [f"- In {group} is geen enkele code toegekend; er valt over de thema's niets te zeggen."]
     lines.append(f"- Meest besproken thema's in {group}: " + "; ".join(
-        f"**{name(r.code)}** ({_pct(r.share_group)} van de beurten)" for r in present.head(top).itertuples()) + ".")
+        f"**{name(r.code)}** ({_pct(r.share_group)} van de beurten{'; onzeker' if mark(r.code) else ''})"
+        for r in present.head(top).itertuples()) + ".")
     differ = _ranked(versus[versus["verdict"].isin(["higher", "lower"])], [("p_adjusted", True), ("code", True)])
     for r in differ.itertuples():
         word = "vaker" if r.verdict == "higher" else "minder vaak"
-        lines.append(f"- **{name(r.code)}** komt in {group} {word} voor dan in de rest van de stad: "
-                     f"{pct_interval(r.share_group, r.low_group, r.high_group)} van de beurten tegen "
-                     f"{pct_interval(r.share_rest, r.low_rest, r.high_rest)}; p na correctie {format_p(r.p_adjusted)}.")
+        note = uncertain_note(r.code, alphas)
+        lines.append(f"- **{name(r.code)}** komt in {group} {'mogelijk ' if note else ''}{word} voor dan in de rest "
+                     f"van de stad: {pct_interval(r.share_group, r.low_group, r.high_group)} van de beurten tegen "
+                     f"{pct_interval(r.share_rest, r.low_rest, r.high_rest)}; p na correctie {format_p(r.p_adjusted)}"
+                     + (f"; **{note}**." if note else "."))
     if (versus["verdict"] == "too little data").any():
         n, t = int(versus["n_group"].iloc[0]), int(versus["transcripts_group"].iloc[0])
         lines.append(f"- {group} heeft te weinig gegevens voor een toets ({t} transcript(en), {n} "
@@ -407,4 +447,9 @@ def findings(versus: pd.DataFrame, group: str, labels: dict | None = None, top: 
     absent = versus.loc[versus["count_group"] == 0, "code"].tolist()
     if absent:
         lines.append(f"- Niet aangetroffen in {group}: " + ", ".join(name(c) for c in absent) + ".")
+    if alphas is not None and any(uncertain_note(c, alphas) for c in present.head(top)["code"].tolist()
+                                  + differ["code"].tolist()):
+        lines.append("- Onzeker betekent: de automatische codering van dat thema is niet betrouwbaar genoeg "
+                     "gebleken (Krippendorffs alfa tegen de handmatige coderingen onder 0,67, of niet gemeten); "
+                     "lees die bevinding als een aanwijzing, niet als een feit.")
     return lines

@@ -17,7 +17,11 @@ from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from .errors import MjsError
 
-__all__ = ["krippendorff_alpha", "cohen_kappa", "read_codings", "agreement", "CODING_COLUMNS"]
+__all__ = ["krippendorff_alpha", "cohen_kappa", "read_codings", "agreement", "code_reliability", "CODING_COLUMNS",
+           "RELIABLE_ALPHA"]
+
+#: Krippendorff's threshold: below it a code's automatic coding is too unreliable to build conclusions on.
+RELIABLE_ALPHA = 0.667
 
 CODING_COLUMNS = ["transcript_id", "turn", "code", "coder"]
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -176,3 +180,82 @@ def agreement(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str],
                 rows.append(row)
     columns = ["coder_a", "coder_b", "code", "n_units", "n_a", "n_b", "alpha", "kappa", "precision", "recall", "f1"]
     return pd.DataFrame(rows).reindex(columns=columns)
+
+
+def _binary_alpha(d: np.ndarray, ones: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Nominal alpha of two coders on binary units, from the disagreements ``d``, the number of 1s over both
+    coders ``ones`` and the units ``n`` (arrays: one value per sample). NaN when one value is never used."""
+    total = 2.0 * n
+    zeros = total - ones
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1.0 - (total - 1.0) * d / (ones * zeros)
+    return np.where((ones > 0) & (zeros > 0), alpha, np.nan)
+
+
+def code_reliability(codings: pd.DataFrame, tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str],
+                     *, n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+    """Per code: how well the automatic coding agrees with each human coder, with a bootstrap interval.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        Manual codings (``transcript_id, turn, code, coder``).
+    tags : DataFrame
+        The automatic codes (``transcript_id, turn, code``).
+    units : DataFrame
+        The coded units (``transcript_id, turn``), also those without any code.
+    codes : sequence of str
+    n_boot : int, default 1000
+        Bootstrap samples. Transcripts are resampled, not turns: the turns of one interview are not
+        independent.
+    level : float, default 0.95
+    seed : int, default 0
+
+    Returns
+    -------
+    DataFrame
+        One row per code: ``alpha`` (tagger against each coder, averaged over the coders), ``alpha_low`` /
+        ``alpha_high`` (percentile interval), ``precision``, ``recall``, ``f1`` (averaged over the coders),
+        ``n_units``, ``n_transcripts``, and ``reliable``: alpha at least RELIABLE_ALPHA (False when unknown).
+    """
+    from .tagging import code_matrix
+
+    if not _is_count(n_boot) or not 0 < level < 1:
+        raise ValueError(f"'n_boot' must be a whole number >= 1 and 'level' in (0, 1); got {n_boot!r}, {level!r}.")
+    units = units[["transcript_id", "turn"]].drop_duplicates()
+    coders = list(dict.fromkeys(codings["coder"]))
+    machine = code_matrix(tags, units, codes)
+    groups = units["transcript_id"].to_numpy()
+    ids, inverse = np.unique(groups, return_inverse=True)
+    n_per = np.bincount(inverse, minlength=len(ids)).astype(float)
+    rng = np.random.default_rng(seed)
+    boot = rng.integers(0, len(ids), size=(n_boot, len(ids))) if len(ids) else np.zeros((n_boot, 0), int)
+    weights = np.apply_along_axis(np.bincount, 1, boot, minlength=len(ids)) if len(ids) else boot
+    rows = []
+    for code in codes:
+        m = machine[code].to_numpy()
+        alphas, boots, prf = [], [], []
+        for coder in coders:
+            h = code_matrix(codings[codings["coder"] == coder], units, [code])[code].to_numpy()
+            d = np.bincount(inverse, weights=(m != h), minlength=len(ids))
+            ones = np.bincount(inverse, weights=m + h, minlength=len(ids))
+            alphas.append(_binary_alpha(np.array([d.sum()]), np.array([ones.sum()]), np.array([n_per.sum()]))[0])
+            boots.append(_binary_alpha(weights @ d, weights @ ones, weights @ n_per))
+            p, r, f, _ = precision_recall_fscore_support(h, m, average="binary", zero_division=0)
+            prf.append((p if m.any() else np.nan, r if h.any() else np.nan, f))
+        with np.errstate(all="ignore"):
+            alpha = float(np.nanmean(alphas)) if not np.all(np.isnan(alphas)) else np.nan
+            dist = np.nanmean(np.vstack(boots), axis=0) if boots else np.array([np.nan])
+        dist = dist[~np.isnan(dist)]
+        tail = (1 - level) / 2
+        low, high = (np.quantile(dist, [tail, 1 - tail]) if len(dist) else (np.nan, np.nan))
+        p, r, f = (np.nanmean([x[i] for x in prf]) if prf and not all(np.isnan(x[i]) for x in prf) else np.nan
+                   for i in range(3))
+        rows.append({"code": code, "alpha": alpha, "alpha_low": float(low), "alpha_high": float(high),
+                     "precision": p, "recall": r, "f1": f, "n_units": len(units), "n_transcripts": len(ids),
+                     "reliable": bool(alpha >= RELIABLE_ALPHA) if alpha == alpha else False})
+    return pd.DataFrame(rows)
+
+
+def _is_count(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 1

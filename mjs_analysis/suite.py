@@ -262,18 +262,19 @@ def write_index(output: Path, results: Sequence[Result], analysis=None, seed: in
     sections = []
     if analysis is not None:
         hoods = []
+        per_code = summary.code_reliability(analysis, seed=seed)
         for hood in analysis.neighbourhoods:
             report = f"{PER_NEIGHBOURHOOD}_{slug(hood)}.html"
             link = (f' <a href="{html.escape(report)}">naar het buurtrapport</a>'
                     if (output / report).exists() else "")
-            hoods.append(f"<h3>{html.escape(hood)}</h3>\n{_p(summary.neighbourhood(analysis, hood, seed=seed))}"
+            hoods.append(f"<h3>{html.escape(hood)}</h3>\n{_p(summary.neighbourhood(analysis, hood, seed=seed, reliability=per_code))}"
                          f"\n<p class=\"small\">{link}</p>")
         sections.append("<h2>Per buurt</h2>\n" + "\n".join(hoods))
         sections.append("<h2>Wat de buurten delen en waarin ze verschillen</h2>\n"
                         + _p(summary.common_and_different(analysis, seed=seed) + summary.roles(analysis, seed=seed))
                         + '\n<p class="small"><a href="05_vergelijking.html">Alle vergelijkingen</a></p>')
         notes = list(getattr(analysis.model, "notes", []) or [])
-        sections.append("<h2>Hoe betrouwbaar is de codering?</h2>\n" + _p(summary.reliability(analysis))
+        sections.append("<h2>Hoe betrouwbaar is de codering?</h2>\n" + _p(summary.reliability(analysis, per_code=per_code))
                         + _p(notes)
                         + '\n<p class="small"><a href="02_codering.html">Codering en betrouwbaarheid</a></p>')
     info = analysis.info if analysis is not None else {}

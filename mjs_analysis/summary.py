@@ -13,7 +13,7 @@ import pandas as pd
 from . import compare
 from .report import p_value, pct, pct_interval
 
-__all__ = ["neighbourhood", "common_and_different", "roles", "reliability", "agreement_table"]
+__all__ = ["neighbourhood", "common_and_different", "roles", "reliability", "agreement_table", "code_reliability"]
 
 #: A code counts as "everywhere" when its share is at least this in every neighbourhood.
 EVERYWHERE = 0.10
@@ -37,8 +37,15 @@ def _name(A, code: str) -> str:
     return A.label(code)
 
 
-def neighbourhood(A, hood: str, *, seed: int = 0, versus: pd.DataFrame | None = None) -> list[str]:
-    """Three to five sentences about one neighbourhood against the rest of the city."""
+def neighbourhood(A, hood: str, *, seed: int = 0, versus: pd.DataFrame | None = None,
+                  reliability=None) -> list[str]:
+    """Three to five sentences about one neighbourhood against the rest of the city.
+
+    With ``reliability`` (:func:`code_reliability`), themes whose automatic coding is not reliable enough
+    (alpha below 0.667, or unknown) are marked "(onzeker)".
+    """
+    alphas = compare.certainty(reliability) if reliability is not None else None
+    q = lambda code: " (onzeker)" if compare.uncertain_note(code, alphas) else ""  # noqa: E731
     if versus is None:
         versus = compare.group_versus_rest(A.tags, A.units, A.codes, "neighbourhood", hood, seed=seed)
     mine = A.units[A.units["neighbourhood"] == hood]
@@ -53,7 +60,7 @@ def neighbourhood(A, hood: str, *, seed: int = 0, versus: pd.DataFrame | None = 
         out.append("Geen enkele code is hier toegekend; over de thema's valt niets te zeggen.")
         return out
     out.append("Meest besproken: " + "; ".join(
-        f"{_name(A, r.code).lower()} {pct_interval(r.share_group, r.low_group, r.high_group)}"
+        f"{_name(A, r.code).lower()}{q(r.code)} {pct_interval(r.share_group, r.low_group, r.high_group)}"
         for r in present.head(3).itertuples()) + " van de antwoorden.")
     if (versus["verdict"] == "too little data").any():
         out.append(f"Te weinig gegevens om {hood} met de rest van de stad te vergelijken ({n_tr} "
@@ -63,7 +70,7 @@ def neighbourhood(A, hood: str, *, seed: int = 0, versus: pd.DataFrame | None = 
             part = compare._ranked(versus[versus["verdict"] == kind], [("p_adjusted", True), ("code", True)])
             if len(part):
                 out.append(f"{word} dan in de rest van de stad: " + "; ".join(
-                    f"{_name(A, r.code).lower()} {pct_interval(r.share_group, r.low_group, r.high_group)} tegen "
+                    f"{_name(A, r.code).lower()}{q(r.code)} {pct_interval(r.share_group, r.low_group, r.high_group)} tegen "
                     f"{pct_interval(r.share_rest, r.low_rest, r.high_rest)}" for r in part.head(3).itertuples()) + ".")
         if not versus["verdict"].isin(["higher", "lower"]).any():
             out.append("Geen enkel thema verschilt aantoonbaar van de rest van de stad.")
@@ -72,7 +79,10 @@ def neighbourhood(A, hood: str, *, seed: int = 0, versus: pd.DataFrame | None = 
         t, w = shares["vertrouwen"], shares["wantrouwen"]
         balance = "meer vertrouwen dan wantrouwen" if t > w else "meer wantrouwen dan vertrouwen" if w > t else \
             "evenveel vertrouwen als wantrouwen"
-        out.append(f"Vertrouwen in {pct(t)}, wantrouwen in {pct(w)} van de antwoorden: {balance}.")
+        doubt = q("vertrouwen") or q("wantrouwen")
+        out.append(f"Vertrouwen in {pct(t)}, wantrouwen in {pct(w)} van de antwoorden: "
+                   + (f"mogelijk {balance} (onzeker: de automatische codering van vertrouwen of wantrouwen is niet "
+                      "betrouwbaar genoeg)." if doubt else f"{balance}."))
     return out[:5]
 
 
@@ -127,11 +137,28 @@ def agreement_table(A) -> pd.DataFrame | None:
     return agreement(both, coded, A.codes, reference="tagger")
 
 
-def reliability(A, table: pd.DataFrame | None = None) -> list[str]:
-    """How far the automatic coding can be trusted, measured on the manual codings of this corpus."""
+def code_reliability(A, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Per code: alpha of the automatic coding against the manual codings (bootstrap interval over
+    transcripts), precision and recall; alpha NaN (unknown) for every code when there are no codings."""
+    from .reliability import code_reliability as per_code
+
+    if A.codings is None or not len(A.codings):
+        return pd.DataFrame({"code": list(A.codes), "alpha": float("nan"), "alpha_low": float("nan"),
+                             "alpha_high": float("nan"), "precision": float("nan"), "recall": float("nan"),
+                             "f1": float("nan"), "n_units": 0, "n_transcripts": 0, "reliable": False})
+    coded = A.units[A.units["transcript_id"].isin(set(A.codings["transcript_id"]))]
+    tagger = A.tags[A.tags["transcript_id"].isin(set(coded["transcript_id"]))]
+    return per_code(A.codings, tagger, coded, A.codes, n_boot=n_boot, seed=seed)
+
+
+def reliability(A, table: pd.DataFrame | None = None, per_code: pd.DataFrame | None = None) -> list[str]:
+    """How far the automatic coding can be trusted, measured on the manual codings of this corpus.
+
+    With ``per_code`` (:func:`code_reliability`) a last sentence says which themes are reliable enough.
+    """
     from .report import number
 
-    table = agreement_table(A) if table is None else table
+    by_code, table = per_code, (agreement_table(A) if table is None else table)
     if table is None:
         return ["Er zijn geen handmatige coderingen bij dit corpus: hoe betrouwbaar de automatische codering "
                 "is, is niet gemeten. Lees de cijfers als verkennend."]
@@ -148,4 +175,11 @@ def reliability(A, table: pd.DataFrame | None = None) -> list[str]:
     if len(humans):
         out.append(f"De codeurs onderling: alfa {number(humans['alpha'].iloc[0])}. Een alfa onder 0,67 geldt als "
                    "te onbetrouwbaar om conclusies op te bouwen; tussen 0,67 en 0,80 als voorlopig.")
+    if by_code is not None and len(by_code):
+        good = [_name(A, c).lower() for c in by_code.loc[by_code["reliable"], "code"]]
+        weak = [_name(A, c).lower() for c in by_code.loc[~by_code["reliable"], "code"]]
+        out.append((f"Per thema betrouwbaar genoeg (alfa minstens 0,67): {_and(good)}. " if good else
+                    "Geen enkel thema haalt per thema een alfa van 0,67. ")
+                   + (f"Onzeker (alfa lager of niet gemeten): {_and(weak)}; bevindingen over deze thema's zijn "
+                      "in de rapporten als onzeker gemarkeerd." if weak else ""))
     return out

@@ -19,6 +19,12 @@ suppress it, or switch it to another code (``vertrouwen`` → ``wantrouwen``).
 Weak cues (a code's ``weak`` rule) are words that are about the code only when the text dwells on it
 ("geld" in a corpus about a neighbourhood budget, "brief" as a passing detail): each counts as half a hit,
 so a unit needs a term, phrase or regex hit, or two weak cues, to reach ``min_hits: 1``.
+
+Decoys (a code's ``decoys`` rule) mark passing mentions: a hit of the code in the same sentence as a decoy
+does not count ("een parkeerbon van negentig euro" is not financiering). A hit whose sentence is denied by
+the next one ("Maar vertrouwen? Nee.", "... zou je het kunnen noemen. Nou, nee.") is negated. A short answer
+(at most SHORT_ANSWER_WORDS words) without a hit of its own takes the theme of the interviewer's question,
+with its own "nee"/"niet" applying ``on_negation`` (rule ``context:question-theme CODE``).
 """
 
 from __future__ import annotations
@@ -81,6 +87,7 @@ class _CompiledCodebook:
         self.codebook = codebook
         self.include = _PatternSet(strings)
         self.exclude = _PatternSet(strings)
+        self.decoy = _PatternSet(strings)
         self.regex: list[tuple[str, str, _FastRegex]] = []
         self.min_hits = {}
         self.on_negation = {}
@@ -98,6 +105,8 @@ class _CompiledCodebook:
                 self.include.add(code.id, pattern, "phrase" if " " in pattern else "term", label="weak")
             for pattern in r.exclude:
                 self.exclude.add(code.id, pattern, "phrase" if " " in pattern else "term")
+            for pattern in r.decoys:
+                self.decoy.add(code.id, pattern, "phrase" if " " in pattern else "term")
             for pattern in r.regex:
                 self.regex.append((code.id, pattern, _FastRegex(pattern)))
 
@@ -290,37 +299,84 @@ def _negated(p: Parsed, vocab: "_Vocab", starts: np.ndarray, ends: np.ndarray) -
     return count % 2 == 1
 
 
-# A question answered at once with a denial ("Maar vertrouwen? Nee.") negates what it asked about.
+# A question answered at once with a denial ("Maar vertrouwen? Nee.") negates what it asked about; so does
+# a statement followed by a bare denial ("Samenwerking, zou je het kunnen noemen. Nou, nee.").
 _DENIALS = frozenset({"nee", "neen", "nope", "no", "nooit", "niks", "nauwelijks", "amper"})
 _DENIAL_PAIRS = frozenset({("niet", "echt"), ("helemaal", "niet"), ("totaal", "niet"), ("absoluut", "niet"),
-                           ("zeker", "niet"), ("echt", "niet"), ("bijna", "niet"), ("not", "really")})
-_ANSWER_FILLERS = frozenset({"nou", "eh", "ehm", "uh", "uhm", "tja", "ja", ",", "...", "…"})
+                           ("zeker", "niet"), ("echt", "niet"), ("bijna", "niet"), ("not", "really"),
+                           ("eigenlijk", "niet"), ("niet", "helemaal"), ("niet", "bepaald")})
+_ANSWER_FILLERS = frozenset({"nou", "eh", "ehm", "uh", "uhm", "hm", "hmm", "tja", "ja", "nja", ",", "...", "…",
+                             "eerlijk", "gezegd", "[", "]", "lacht", "stilte", "zucht", "pauze"})
+_END_PUNCT = frozenset({".", "!", "?", "...", "…"})
+
+
+def _sentence_words(p: Parsed, marks: np.ndarray, k: int, doc_end: int) -> list[str]:
+    """The lower-case words of sentence ``k`` (an index into ``marks``), cut at the end of its text."""
+    end = int(marks[k + 1]) if k + 1 < len(marks) else len(p.lower)
+    strings = p.strings
+    return [strings.get(int(h), "") for h in p.lower[int(marks[k]):min(end, doc_end)]]
+
+
+def _is_denial(words: list[str], bare: bool) -> bool:
+    """Does a sentence open with a denial ("Nee.", "Nou, nee", "Ja, nee", "Niet echt")? With ``bare``, the
+    sentence must hold nothing else (fillers and punctuation aside): "Nee, echt." is not a denial."""
+    i = 0
+    while i < len(words) and words[i] in _ANSWER_FILLERS:
+        i += 1
+    if i < len(words) and words[i] in _DENIALS:
+        i += 1
+    elif i + 1 < len(words) and (words[i], words[i + 1]) in _DENIAL_PAIRS:
+        i += 2
+    else:
+        return False
+    return not bare or all(w in _ANSWER_FILLERS or w in _END_PUNCT or w in _DENIALS for w in words[i:])
 
 
 def _denied(p: Parsed, starts: np.ndarray) -> np.ndarray:
-    """For hits starting at token ``starts``: does the hit's sentence end in "?" and the next sentence of the
-    same text open with a denial ("Nee.", "Nou, nee", "Ja, nee", "Niet echt", "Helemaal niet")?"""
+    """For hits starting at token ``starts``: is the hit's sentence denied by the next sentence of the same
+    text? After a question ("Maar vertrouwen? Nee.", "Een omslag? Nou. Nee.") the next sentence must open
+    with a denial; after a statement it must be a bare denial ("... kunnen noemen. Nou, nee."). A sentence
+    of fillers only ("Nou.") in between is skipped."""
     out = np.zeros(len(starts), dtype=bool)
     if not len(starts):
         return out
-    sent = p.sentence_starts()
-    marks = np.flatnonzero(sent)
+    marks = np.flatnonzero(p.sentence_starts())
     nxt = np.searchsorted(marks, starts, side="right")  # index in marks of the next sentence's start
-    has_next = nxt < len(marks)
-    strings = p.strings
-    word = lambda i: strings.get(int(p.lower[i]), "")  # noqa: E731
-    for h in np.flatnonzero(has_next).tolist():
-        first = int(marks[nxt[h]])
-        if p.doc_of(np.array([first]))[0] != p.doc_of(np.array([starts[h]]))[0] or word(first - 1) != "?":
+    docs = p.doc_of(starts)
+    for h in np.flatnonzero(nxt < len(marks)).tolist():
+        k, doc_end = int(nxt[h]), int(p.doc_start[docs[h] + 1])
+        if int(marks[k]) >= doc_end:
             continue
-        end = int(marks[nxt[h] + 1]) if nxt[h] + 1 < len(marks) else len(p.lower)
-        end = min(end, int(p.doc_start[p.doc_of(np.array([first]))[0] + 1]))
-        i = first
-        while i < end and word(i) in _ANSWER_FILLERS:  # "Nou, nee", "Ja, nee" (Dutch for no)
-            i += 1
-        if i < end and (word(i) in _DENIALS or (i + 1 < end and (word(i), word(i + 1)) in _DENIAL_PAIRS)):
-            out[h] = True
+        question = p.strings.get(int(p.lower[int(marks[k]) - 1]), "") == "?"
+        words = _sentence_words(p, marks, k, doc_end)
+        if words and all(w in _ANSWER_FILLERS or w in _END_PUNCT for w in words) and k + 1 < len(marks) \
+                and int(marks[k + 1]) < doc_end:
+            words = _sentence_words(p, marks, k + 1, doc_end)  # "Nou." then "Nee."
+        out[h] = _is_denial(words, bare=not question)
     return out
+
+
+def _answer_polarity(words: list[str]) -> str:
+    """"no" or "yes" for a short answer: the first yes- or no-word of its first sentence with a word in it
+    decides ("Nee, eerlijk gezegd niet", "Nou. Nee.", "Ja, nee" and "Niet echt" are no; "Ja, wel meer dan
+    eerst" is yes); "open" when that sentence has neither ("Wisselend.")."""
+    seen_word = False
+    for i, w in enumerate(words):
+        if w in _END_PUNCT:
+            if seen_word:
+                break
+            continue
+        if w in _DENIALS or w in NEGATORS:
+            return "no"
+        if w in _AFFIRMATIONS:
+            rest = [x for x in words[i + 1:i + 3] if x not in (",", "...", "…")]
+            return "no" if rest[:1] == ["nee"] else "yes"
+        seen_word = seen_word or (w not in _ANSWER_FILLERS and any(c.isalnum() for c in w))
+    return "open"
+
+
+_AFFIRMATIONS = frozenset({"ja", "jawel", "zeker", "absoluut", "wel", "natuurlijk", "jazeker", "yes", "jep",
+                           "klopt", "inderdaad", "tuurlijk"})
 
 
 def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> list[_Hit]:
@@ -335,6 +391,9 @@ def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> 
     starts = np.array([h[0] for h in raw], dtype=np.int64)
     ends = np.array([h[1] for h in raw], dtype=np.int64)
     docs = p.doc_of(starts).tolist()
+    sid = p.derived("sentence_ids", Parsed.sentence_ids)
+    decoyed = {(int(sid[s]), code) for s, _, code, _ in compiled.decoy.hits(p, vocab)}
+    hit_sid = sid[starts].tolist()
     negated = _negated(p, vocab, starts, ends)
     denied = _denied(p, starts)
     negated = (negated | denied).tolist()
@@ -350,6 +409,8 @@ def _find_hits(compiled: _CompiledCodebook, p: Parsed, texts: Sequence[str]) -> 
         if (d, s, code) in seen:
             continue
         if excl and any(s < xe and xs < e for xs, xe in excl.get((d, code), ())):
+            continue
+        if (hit_sid[i], code) in decoyed:  # a passing mention: "een parkeerbon van negentig euro"
             continue
         seen.add((d, s, code))
         action = compiled.on_negation.get(code, "keep")
@@ -378,7 +439,8 @@ def tag_texts(
 
     ``context`` (turn unit only) gives for each text the index of the text it answers (the interviewer's
     question), or None: a question that matches a code counts as one weak cue (half a hit) for that code
-    in its answer, but only when the answer has a hit of the code of its own.
+    in its answer, but only when the answer has a hit of the code of its own; a short answer without a
+    hit of the code takes the question's theme (see :func:`tag`).
 
     Columns: ``doc`` (index into ``texts``), ``sentence``, ``code``, ``start``/``end`` (character offsets of
     the evidence sentence in its text), ``evidence``, ``matched``, ``rule``, ``n_hits``, ``negated``,
@@ -433,7 +495,70 @@ def tag_texts(
             "rule": "; ".join(rules), "n_hits": len(hs),
             "negated": any(h.negated for h in hs), "pipeline": pipeline,
         })
+    if context is not None:
+        asks = _question_sentences(p, sid_array, sentence_bounds)
+        rows += _question_theme_rows(p, texts, context, groups_, compiled, {(r["doc"], r["code"]) for r in rows},
+                                     pipeline, lambda h: sid[h.start] in asks)
     return pd.DataFrame(rows, columns=columns)
+
+
+SHORT_ANSWER_WORDS = 20  # an answer of at most this many words takes the theme of the question it answers
+_NOT_WORDS = frozenset({"lacht", "stilte", "zucht", "pauze", "onverstaanbaar", "eh", "ehm", "uh", "uhm", "hm"})
+
+
+def _question_sentences(p: Parsed, sid: np.ndarray, bounds: dict) -> set[int]:
+    """The ids of the sentences that end in a question mark."""
+    strings = p.strings
+    return {k for k, (_, b) in bounds.items() if strings.get(int(p.lower[b - 1]), "") == "?"}
+
+
+def _question_theme_rows(p: Parsed, texts, context, groups_, compiled, coded, pipeline, asked) -> list[dict]:
+    """Rows for short answers that take the theme of the question they answer.
+
+    "Vertrouwt u de gemeente nu?" "Ja, wel meer dan eerst." is trust although the answer has none of the
+    question's words. The question must have a full hit of the code (weak cues alone do not set a theme),
+    and the answer at most SHORT_ANSWER_WORDS words and no row of that code of its own. The answer's own
+    polarity decides: a "no" answer ("Nee, eerlijk gezegd niet.") applies the code's ``on_negation``
+    (vertrouwen -> wantrouwen; suppress drops it; keep keeps it: "Was er genoeg geld?" "Nee." is about
+    money). The rule reads ``context:question-theme CODE`` plus ``(answer negated ...)``.
+    """
+    themes: dict[int, list[tuple[str, list[_Hit]]]] = {}
+    for (doc, code), hs in groups_.items():
+        hs = [h for h in hs if asked(h)]
+        if sum(h.weight for h in hs) >= 1:
+            themes.setdefault(doc, []).append((code, hs))
+    strings = p.strings
+    rows = []
+    for d, q in enumerate(context):
+        if q is None or q not in themes:
+            continue
+        words = [strings.get(int(h), "") for h in p.lower[p.doc_start[d]:p.doc_start[d + 1]]]
+        n_words = sum(1 for w in words if any(c.isalnum() for c in w) and w not in _NOT_WORDS)
+        if not n_words or n_words > SHORT_ANSWER_WORDS:
+            continue
+        polarity = _answer_polarity([w for w in words if w not in ("[", "]") and w not in _NOT_WORDS])
+        for code, hs in themes[q]:
+            switch = compiled.on_negation.get(code, "keep")
+            if (d, code) in groups_ or (d, switch) in groups_:
+                continue  # the answer speaks for itself ("Nou. Ik heb geen vertrouwen meer.")
+            target, rule = code, f"context:question-theme {code}"
+            if polarity == "no":
+                action = switch
+                if action == "suppress":
+                    continue
+                target = code if action == "keep" else action
+                rule += " (answer negated)" if action == "keep" else f" (answer negated: {code} -> {action})"
+            if (d, target) in coded:
+                continue
+            coded.add((d, target))
+            question = texts[q]
+            matched = dict.fromkeys(question[p.start[h.start]:p.end[h.end - 1]].lower() for h in hs)
+            rows.append({
+                "doc": d, "sentence": 0, "code": target, "start": 0, "end": len(texts[d].rstrip()),
+                "evidence": texts[d].strip(), "matched": "; ".join(matched) + " (in the question)",
+                "rule": rule, "n_hits": 0, "negated": polarity == "no", "pipeline": pipeline,
+            })
+    return rows
 
 
 def _sentence_bounds(sid: np.ndarray) -> dict[int, tuple[int, int]]:
@@ -480,7 +605,10 @@ def tag(
     context : bool, default True
         With ``unit="turn"``, let the interviewer's question support weak evidence in its answer: when the
         turn right before a respondent turn is an interviewer turn that matches a code, it counts as one
-        weak cue (half a hit) for that code, but only in an answer with a hit of the code of its own.
+        weak cue (half a hit) for that code, but only in an answer with a hit of the code of its own; and
+        a short answer (at most SHORT_ANSWER_WORDS words) with no hit of the code takes the theme of a
+        question sentence that has a full hit of it ("Vertrouwt u de gemeente nu?" "Nee, eerlijk gezegd
+        niet." is wantrouwen: rule ``context:question-theme vertrouwen (answer negated: ...)``).
 
     Returns
     -------

@@ -39,16 +39,27 @@ if neighbourhood not in A.neighbourhoods:
 mine = A.units[A.units["neighbourhood"] == neighbourhood]
 meta = A.metadata[A.metadata["neighbourhood"] == neighbourhood]
 versus = compare.group_versus_rest(A.tags, A.units, A.codes, "neighbourhood", neighbourhood, seed=seed)
+per_code = summary.code_reliability(A, seed=seed)  # alpha per code against the manual codings
 
 # %%
 display(Markdown(f"# {neighbourhood}\n\n" + " ".join(summary.neighbourhood(A, neighbourhood, seed=seed,
-                                                                           versus=versus))))
+                                                                           versus=versus, reliability=per_code))))
 
 # %% [markdown]
 # ## Bevindingen
 
 # %%
-display(Markdown("\n".join(compare.findings(versus, neighbourhood, A.labels))))
+display(Markdown("\n".join(compare.findings(versus, neighbourhood, A.labels, reliability=per_code))))
+
+# %% [markdown]
+# Hoe betrouwbaar is de automatische codering per thema? Krippendorffs alfa tegen de handmatige coderingen
+# (met 95%-bootstrapinterval over transcripten), precisie en recall. Onder 0,67 (of niet gemeten) heet een
+# bevinding hierboven onzeker.
+
+# %%
+report.table(per_code.assign(label=per_code["code"].map(A.label)),
+             {"label": "code", "alpha": ("alfa", "num"), "alpha_low": ("alfa laag", "num"),
+              "alpha_high": ("alfa hoog", "num"), "precision": ("precisie", "num"), "recall": ("recall", "num")})
 
 # %% [markdown]
 # ## Profiel

@@ -212,7 +212,10 @@ def test_a_question_about_a_code_supports_a_weak_cue_in_its_answer(weak_codebook
 
 
 def test_a_question_alone_codes_nothing_and_only_the_turn_right_before_counts(weak_codebook):
-    assert tag(question_segments("Mochten jullie zelf beslissen?", "Ja hoor."), weak_codebook).empty
+    # A short answer takes the question's theme (issue 15, tests/test_context.py), but only as an answer:
+    short = tag(question_segments("Mochten jullie zelf beslissen?", "Ja hoor."), weak_codebook)
+    assert list(zip(short.turn, short.code, short.rule)) == [(3, "zeggenschap", "context:question-theme zeggenschap")]
+    assert tag(question_segments("Mochten jullie zelf beslissen?", "Ja hoor."), weak_codebook, context=False).empty
     seg = question_segments("Mochten jullie zelf beslissen?", "Nou, we mochten stemmen.")
     seg.loc[2, "speaker_role"] = "respondent"  # the turn before is another respondent's
     tags = tag(seg, weak_codebook)

@@ -1,0 +1,373 @@
+"""Learning from reviewed codes: a per-code classifier next to the rules, chosen per code by grouped CV.
+
+From manual or reviewed codings (the turn-level CSVs ``transcript_id, turn, code, coder``) the
+:class:`CodeLearner` fits, per code, a logistic regression (``class_weight="balanced"``) on
+
+- the **rule features**: for every code whether the rule tagger coded the turn, its number of hits,
+  whether a negation was involved and whether the question supplied the theme; and
+- the turn's **lemmas** (tf-idf, words seen in at least two turns), and those of the interviewer's question
+  right before it (prefixed ``q:``).
+
+Every choice is made by cross-validation **grouped by transcript** (``GroupKFold``): the turns of one
+interview are never split between training and test, because they are not independent. The decision
+threshold of the learned model is chosen by an inner grouped cross-validation on the training folds only;
+the outer folds then score, on the same turns, three candidates per code:
+
+- ``rules``: the rule tagger alone (it learns nothing, so its score is its F1 on the held-out folds);
+- ``learned``: the classifier;
+- ``combined``: a turn is coded when the rules or the classifier code it.
+
+Per code the best F1 wins; the learned or combined model must beat the rules by ``min_gain``, otherwise
+the rules stay. A code with fewer than ``min_positives`` coded turns or coded in fewer than
+``min_transcripts`` transcripts is not learned at all: the report says so and the rules stay.
+
+A turn counts as coded with a code when at least half of the coders gave it (with two coders: either).
+Suggestions (:meth:`CodeLearner.suggest`) say which model coded what (``model``), with a probability:
+the classifier's for ``learned``/``combined`` codes, and for rule hits the rules' cross-validated precision
+for that code (how often a rule hit of that code was right).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, precision_score
+from sklearn.model_selection import GroupKFold
+
+from .codebook import Codebook
+from .features import parse
+from .nlp import get_nlp
+from .tagging import _load_codebook, tag
+
+__all__ = ["CodeLearner", "grouped_folds", "turn_labels", "MODELS"]
+
+MODELS = ("rules", "learned", "combined")
+_THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
+
+
+def grouped_folds(groups: Sequence, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) index arrays of a cross-validation grouped by ``groups`` (the transcript ids).
+
+    No group is ever on both sides of a split; every group is in exactly one test fold. ``n_splits`` is
+    lowered to the number of groups when there are fewer.
+    """
+    groups = np.asarray(groups)
+    n_groups = len(np.unique(groups))
+    if n_groups < 2:
+        raise ValueError(f"Grouped cross-validation needs at least 2 transcripts; got {n_groups}.")
+    k = min(int(n_splits), n_groups)
+    return list(GroupKFold(n_splits=k).split(np.zeros(len(groups)), groups=groups))
+
+
+def turn_labels(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """A unit × code 0/1 table: 1 where at least half of the coders of ``codings`` gave the code."""
+    from .tagging import code_matrix
+
+    coders = list(dict.fromkeys(codings["coder"])) if "coder" in codings and len(codings) else ["_"]
+    total = None
+    for coder in coders:
+        part = codings[codings["coder"] == coder] if "coder" in codings else codings
+        m = code_matrix(part, units, codes)
+        total = m if total is None else total + m
+    return (total >= len(coders) / 2).astype(int)
+
+
+@dataclass
+class _Data:
+    units: pd.DataFrame     # respondent turns: transcript_id, turn
+    rules: pd.DataFrame     # unit × code 0/1, the rule tagger's codes
+    tags: pd.DataFrame      # the rule tagger's rows
+    rule_x: np.ndarray      # the rule features
+    docs: list[list[str]]   # lemmas of each unit (and of its question, prefixed "q:")
+
+
+class CodeLearner(BaseEstimator):
+    """Per-code classifiers on rule features and lemmas, used where grouped CV says they beat the rules.
+
+    Parameters
+    ----------
+    codebook : Codebook or str or Path, default "corpus/codebook.yml"
+    C : float, default 1.0
+        Inverse regularisation strength of the logistic regression (> 0).
+    n_splits : int, default 5
+        Folds of the grouped cross-validation (>= 2; lowered to the number of transcripts).
+    min_positives : int, default 8
+        Fewer coded turns than this for a code: the code is not learned, the rules stay.
+    min_transcripts : int, default 3
+        Coded in fewer transcripts than this: the code is not learned, the rules stay.
+    min_gain : float, default 0.02
+        How much higher the cross-validated F1 of the learned or combined model must be to replace the rules.
+    cache : bool, default True
+        Use the parsed-features cache.
+
+    Attributes
+    ----------
+    codes_ : list of str
+    report_ : DataFrame
+        Per code: ``n_positive``, ``n_transcripts``, the cross-validated ``f1_rules``, ``f1_learned``,
+        ``f1_combined``, ``precision_rules``, the chosen ``model``, the ``threshold`` and a ``note``.
+    cv_folds_ : list of (set, set)
+        The transcripts of the training and the test side of every outer fold.
+
+    Examples
+    --------
+    >>> learner = CodeLearner("corpus/codebook.yml").fit(segments, codings)  # doctest: +SKIP
+    >>> learner.report_[["code", "f1_rules", "f1_learned", "model"]]  # doctest: +SKIP
+    >>> learner.suggest(new_segments)  # doctest: +SKIP
+    """
+
+    def __init__(self, codebook="corpus/codebook.yml", *, C: float = 1.0, n_splits: int = 5,
+                 min_positives: int = 8, min_transcripts: int = 3, min_gain: float = 0.02, cache: bool = True):
+        self.codebook = codebook
+        self.C = C
+        self.n_splits = n_splits
+        self.min_positives = min_positives
+        self.min_transcripts = min_transcripts
+        self.min_gain = min_gain
+        self.cache = cache
+
+    # --- parameters and data -------------------------------------------------------------------------
+    def _validate(self) -> None:
+        checks = [
+            ("C", isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and self.C > 0, "a number > 0"),
+            ("n_splits", _is_int(self.n_splits) and self.n_splits >= 2, "a whole number >= 2"),
+            ("min_positives", _is_int(self.min_positives) and self.min_positives >= 1, "a whole number >= 1"),
+            ("min_transcripts", _is_int(self.min_transcripts) and self.min_transcripts >= 2,
+             "a whole number >= 2"),
+            ("min_gain", isinstance(self.min_gain, (int, float)) and 0 <= self.min_gain < 1, "a number in [0, 1)"),
+        ]
+        for name, ok, allowed in checks:
+            if not ok:
+                raise ValueError(f"The '{name}' parameter of CodeLearner must be {allowed}. "
+                                 f"Got {getattr(self, name)!r} instead.")
+
+    def _data(self, segments: pd.DataFrame) -> _Data:
+        missing = {"transcript_id", "turn", "text", "speaker_role"} - set(segments.columns)
+        if missing:
+            raise ValueError(f"CodeLearner needs a segment table with {', '.join(sorted(missing))}.")
+        seg = segments.sort_values(["transcript_id", "turn"], kind="stable").reset_index(drop=True)
+        units = seg[seg["speaker_role"] != "interviewer"]
+        tags = tag(seg, self.codebook_, cache=self.cache) if len(units) else pd.DataFrame(
+            columns=["transcript_id", "turn", "code", "n_hits", "negated", "rule"])
+        from .tagging import code_matrix
+
+        rules = code_matrix(tags, units, self.codes_)
+        return _Data(units[["transcript_id", "turn"]].reset_index(drop=True), rules, tags,
+                     _rule_features(tags, units, self.codes_), _lemmas(seg, units, self.cache))
+
+    # --- fitting -------------------------------------------------------------------------------------
+    def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "CodeLearner":
+        """Learn from ``codings`` (``transcript_id, turn, code[, coder]``) of the turns in ``segments``.
+
+        Only the transcripts that have codings are used; ``segments`` should hold their interviewer turns
+        too (the question is a feature, and the rules use it as context).
+        """
+        self._validate()
+        self.codebook_ = _load_codebook(self.codebook)
+        self.codes_ = list(self.codebook_.ids)
+        coded = set(codings["transcript_id"].astype(str))
+        data = self._data(segments[segments["transcript_id"].astype(str).isin(coded)])
+        if data.units["transcript_id"].nunique() < 2:
+            raise ValueError("CodeLearner needs codings of at least 2 transcripts.")
+        y = turn_labels(codings, data.units, self.codes_)
+        groups = data.units["transcript_id"].to_numpy()
+        folds = grouped_folds(groups, self.n_splits)
+        self.cv_folds_ = [(set(groups[tr]), set(groups[te])) for tr, te in folds]
+        rows, self.models_, self.vectorizer_ = [], {}, _vectorizer().fit(data.docs)
+        x_all = _design(self.vectorizer_, data)
+        # One design per outer fold, its vocabulary and idf from the training side only.
+        fold_x = [_design(_vectorizer().fit([data.docs[i] for i in train]), data) for train, _ in folds]
+        for code in self.codes_:
+            rows.append(self._fit_code(code, y[code].to_numpy(), data, groups, folds, fold_x, x_all))
+        self.report_ = pd.DataFrame(rows)
+        return self
+
+    def _fit_code(self, code, y, data, groups, folds, fold_x, x_all) -> dict:
+        rule = data.rules[code].to_numpy()
+        n_pos, n_tr = int(y.sum()), int(len(set(groups[y == 1])))
+        row = {"code": code, "n_positive": n_pos, "n_transcripts": n_tr,
+               "f1_rules": _f1(y, rule), "precision_rules": _precision(y, rule),
+               "f1_learned": np.nan, "f1_combined": np.nan, "model": "rules", "threshold": np.nan, "note": ""}
+        if n_pos < self.min_positives or n_tr < self.min_transcripts:
+            row["note"] = (f"too few examples to learn ({n_pos} coded turns in {n_tr} transcripts; needs "
+                           f">= {self.min_positives} in >= {self.min_transcripts}): rules kept")
+            return row
+        proba = np.zeros(len(y))
+        cut = np.zeros(len(y))
+        for (train, test), x_tr in zip(folds, fold_x):  # outer folds: thresholds from the training side only
+            if len(np.unique(y[train])) < 2:
+                continue
+            cut[test] = _inner_threshold(self.C, x_tr[train], y[train], groups[train], self.n_splits)
+            proba[test] = _model(self.C).fit(x_tr[train], y[train]).predict_proba(x_tr[test])[:, 1]
+        learned = (proba >= cut).astype(int)
+        f1 = {"rules": row["f1_rules"], "learned": _f1(y, learned), "combined": _f1(y, learned | rule)}
+        best = max(("learned", "combined"), key=lambda m: f1[m])
+        model = best if f1[best] >= f1["rules"] + self.min_gain else "rules"
+        threshold = _inner_threshold(self.C, x_all, y, groups, self.n_splits)
+        self.models_[code] = _model(self.C).fit(x_all, y)
+        row.update(f1_learned=f1["learned"], f1_combined=f1["combined"], model=model, threshold=threshold,
+                   note=f"{model}: grouped CV F1 rules {f1['rules']:.2f}, learned {f1['learned']:.2f}, "
+                        f"combined {f1['combined']:.2f}")
+        return row
+
+    # --- predicting ----------------------------------------------------------------------------------
+    def predict_proba(self, segments: pd.DataFrame) -> pd.DataFrame:
+        """Unit × code probabilities of the classifiers (NaN for codes that were not learned)."""
+        data = self._check_and_data(segments)
+        return self._proba(data)
+
+    def _check_and_data(self, segments):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "report_")
+        return self._data(segments)
+
+    def _proba(self, data: _Data) -> pd.DataFrame:
+        out = pd.DataFrame(np.nan, index=pd.MultiIndex.from_frame(data.units), columns=self.codes_)
+        if self.models_ and len(data.units):
+            x = _design(self.vectorizer_, data)
+            for code, m in self.models_.items():
+                out[code] = m.predict_proba(x)[:, 1]
+        return out
+
+    def suggest(self, segments: pd.DataFrame, model: str | None = None) -> pd.DataFrame:
+        """The codes per respondent turn, each saying which model coded it and with what probability.
+
+        Parameters
+        ----------
+        segments : DataFrame
+            A segment table (interviewer turns too: the question is context).
+        model : {None, "rules", "learned", "combined"}, default None
+            None uses the model chosen per code (``report_``); the others force one model for every code
+            that was learned (codes with too few examples keep the rules), e.g. to benchmark them.
+
+        Returns
+        -------
+        DataFrame
+            ``transcript_id, turn, code, model, probability, rule``: ``model`` is the model chosen for the
+            code (rules, learned, combined) and ``source`` who coded this turn (rules, learned or both);
+            ``rule`` the rule(s) that fired, when the rules coded it.
+        """
+        if model is not None and model not in MODELS:
+            raise ValueError(f"The 'model' parameter of suggest must be one of None, {', '.join(map(repr, MODELS))}."
+                             f" Got {model!r} instead.")
+        data = self._check_and_data(segments)
+        proba = self._proba(data)
+        report = self.report_.set_index("code")
+        rule_of = data.tags.drop_duplicates(["transcript_id", "turn", "code"]).set_index(
+            ["transcript_id", "turn", "code"])["rule"] if len(data.tags) else pd.Series(dtype=str)
+        rows = []
+        for code in self.codes_:
+            choice, info = report.at[code, "model"], report.loc[code]
+            if model is not None and code in self.models_:
+                choice = model
+            by_rules = data.rules[code].to_numpy().astype(bool)
+            p = proba[code].to_numpy()
+            by_model = (p >= info["threshold"]) if choice != "rules" else np.zeros(len(p), dtype=bool)
+            keep = by_model | (by_rules if choice in ("rules", "combined") else False)
+            for i in np.flatnonzero(keep):
+                tid, turn = data.units.iat[i, 0], data.units.iat[i, 1]
+                source = "both" if by_model[i] and by_rules[i] else ("learned" if by_model[i] else "rules")
+                prob = p[i] if by_model[i] else info["precision_rules"]
+                rows.append({"transcript_id": tid, "turn": int(turn), "code": code, "model": choice,
+                             "source": source, "probability": float(prob),
+                             "rule": rule_of.get((tid, turn, code), "") if by_rules[i] else ""})
+        cols = ["transcript_id", "turn", "code", "model", "source", "probability", "rule"]
+        out = pd.DataFrame(rows, columns=cols)
+        return out.sort_values(["transcript_id", "turn", "code"], kind="stable").reset_index(drop=True)
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+def _is_int(x) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+
+def _model(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000)
+
+
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
+
+
+def _identity(doc):
+    return doc
+
+
+def _design(vectorizer: TfidfVectorizer, data: _Data):
+    return sparse.hstack([sparse.csr_matrix(data.rule_x), vectorizer.transform(data.docs)]).tocsr()
+
+
+def _f1(y, pred) -> float:
+    return float(f1_score(y, pred, zero_division=0))
+
+
+def _precision(y, pred) -> float:
+    return float(precision_score(y, pred, zero_division=0)) if np.any(pred) else float("nan")
+
+
+def _inner_threshold(C, x, y, groups, n_splits) -> float:
+    """The threshold with the best F1 on out-of-fold probabilities of a grouped CV of (x, y)."""
+    if len(np.unique(groups)) < 2:
+        return 0.5
+    proba = np.full(len(y), np.nan)
+    for train, test in grouped_folds(groups, n_splits):
+        if len(np.unique(y[train])) < 2:
+            continue
+        proba[test] = _model(C).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    ok = ~np.isnan(proba)
+    if not ok.any() or not y[ok].any():
+        return 0.5
+    scores = [_f1(y[ok], (proba[ok] >= t).astype(int)) for t in _THRESHOLDS]
+    return float(_THRESHOLDS[int(np.argmax(scores))])
+
+
+def _rule_features(tags: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> np.ndarray:
+    """Per unit and code: coded by the rules, log(1 + hits), negated, theme from the question."""
+    index = pd.MultiIndex.from_frame(units[["transcript_id", "turn"]])
+    out = np.zeros((len(units), 4 * len(codes)))
+    if not len(tags):
+        return out
+    t = tags[tags["code"].isin(codes)].copy()
+    t["context"] = t["rule"].astype(str).str.contains("context:question")
+    g = t.groupby(["transcript_id", "turn", "code"]).agg(n=("n_hits", "sum"), neg=("negated", "max"),
+                                                        ctx=("context", "max"))
+    pos = index.get_indexer(pd.MultiIndex.from_arrays([g.index.get_level_values(0), g.index.get_level_values(1)]))
+    col = {c: i for i, c in enumerate(codes)}
+    for (p, code), (n, neg, ctx) in zip(zip(pos, g.index.get_level_values(2)), g.to_numpy()):
+        if p < 0:
+            continue
+        j = 4 * col[code]
+        out[p, j:j + 4] = (1.0, np.log1p(float(n)), float(bool(neg)), float(bool(ctx)))
+    return out
+
+
+def _lemmas(seg: pd.DataFrame, units: pd.DataFrame, cache: bool) -> list[list[str]]:
+    """Per unit: its lemmas (letters only, lower case) and those of the question before it, as "q:...".
+
+    Units are parsed per language (Dutch unless the segment table says otherwise)."""
+    languages = seg["language"].fillna("nl") if "language" in seg else pd.Series("nl", index=seg.index)
+    lemmas: dict = {}
+    for lang, part in seg.groupby(languages, sort=False):
+        p = parse(part["text"].tolist(), get_nlp(str(lang)), groups=part["transcript_id"].tolist(), cache=cache)
+        strings = p.strings
+        for k, label in enumerate(part.index):
+            hashes = p.lemma[p.doc_start[k]:p.doc_start[k + 1]]
+            words = (strings.get(int(h), "") for h in hashes)
+            lemmas[label] = [w for w in words if len(w) > 1 and w.isalpha()]
+    prev = seg.groupby("transcript_id", sort=False)["speaker_role"].shift(1)
+    prev_label = pd.Series(seg.index, index=seg.index).groupby(seg["transcript_id"], sort=False).shift(1)
+    docs = []
+    for label in units.index:
+        doc = list(lemmas.get(label, []))
+        if prev.get(label) == "interviewer":
+            doc += ["q:" + w for w in lemmas.get(int(prev_label[label]), [])]
+        docs.append(doc)
+    return docs

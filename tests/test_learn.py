@@ -1,0 +1,155 @@
+"""The learner: grouped cross-validation by transcript, the too-few-examples fallback, auditable suggestions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mjs_analysis.codebook import Codebook
+from mjs_analysis.learn import CodeLearner, grouped_folds, turn_labels
+
+CODEBOOK = """\
+codes:
+  - id: financiering
+    label: {nl: Financiering}
+    rules: {terms: [geld, budget]}
+  - id: frustratie
+    label: {nl: Frustratie}
+    rules: {terms: [frustrerend]}
+  - id: erkenning
+    label: {nl: Erkenning}
+    rules: {terms: [bedankt]}
+"""
+
+# Frustration is told as waiting ("weken gewacht"), which the rule does not know: the learner can.
+ANSWERS = [
+    ("Het geld kwam pas laat.", ["financiering"]),
+    ("We hebben weken gewacht op de gemeente.", ["frustratie"]),
+    ("Weer weken gewacht, niemand belde.", ["frustratie"]),
+    ("De tuin is mooi geworden.", []),
+    ("Het budget was genoeg voor de bankjes.", ["financiering"]),
+    ("Ik vond het frustrerend.", ["frustratie"]),
+    ("Iedereen kwam op het feest.", []),
+]
+
+
+def corpus(n_transcripts=8):
+    rows, codings = [], []
+    for t in range(n_transcripts):
+        tid = f"t{t:02d}"
+        for k, (text, codes) in enumerate(ANSWERS):
+            rows.append((tid, 2 * k, "I", "interviewer", "Hoe ging het?"))
+            rows.append((tid, 2 * k + 1, "R", "respondent", text))
+            codings += [(tid, 2 * k + 1, c, coder) for c in codes for coder in "AB"]
+        if t < 2:  # erkenning: coded twice, in two transcripts only
+            rows.append((tid, 99, "R", "respondent", "Niemand heeft ons ooit bedankt."))
+            codings += [(tid, 99, "erkenning", coder) for coder in "AB"]
+    seg = pd.DataFrame(rows, columns=["transcript_id", "turn", "speaker", "speaker_role", "text"])
+    seg["start_char"] = 0
+    seg["language"] = "nl"
+    cod = pd.DataFrame(codings, columns=["transcript_id", "turn", "code", "coder"])
+    return seg, cod
+
+
+@pytest.fixture(scope="module")
+def codebook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cb") / "codebook.yml"
+    path.write_text(CODEBOOK, encoding="utf-8")
+    return Codebook.load(path)
+
+
+@pytest.fixture(scope="module")
+def fitted(codebook):
+    seg, cod = corpus()
+    return CodeLearner(codebook, n_splits=4, min_gain=0.0).fit(seg, cod), seg
+
+
+def test_grouped_folds_never_split_a_transcript():
+    groups = np.repeat([f"t{i}" for i in range(7)], [3, 5, 1, 4, 4, 2, 6])
+    folds = grouped_folds(groups, n_splits=3)
+    assert len(folds) == 3
+    seen = []
+    for train, test in folds:
+        assert not set(groups[train]) & set(groups[test])
+        assert len(train) + len(test) == len(groups)
+        seen += sorted(set(groups[test]))
+    assert sorted(seen) == sorted(set(groups))  # every transcript in exactly one test fold
+    assert len(grouped_folds(groups[:4], n_splits=10)) == 2  # lowered to the number of transcripts
+    with pytest.raises(ValueError, match="at least 2 transcripts"):
+        grouped_folds(["a", "a"])
+
+
+def test_the_learner_cross_validates_by_transcript(fitted):
+    learner, seg = fitted
+    assert len(learner.cv_folds_) == 4
+    tested = set()
+    for train, test in learner.cv_folds_:
+        assert train and test and not train & test
+        tested |= test
+    assert tested == set(seg.transcript_id)
+
+
+def test_too_few_examples_keeps_the_rules(fitted):
+    learner, seg = fitted
+    row = learner.report_.set_index("code").loc["erkenning"]
+    assert row.model == "rules" and "too few examples" in row.note and row.n_positive == 2
+    sug = learner.suggest(seg)
+    erk = sug[sug.code == "erkenning"]
+    assert set(erk.source) == {"rules"} and set(erk.rule) == {"term:bedankt"}
+    assert len(erk) == 2
+
+
+def test_the_learner_beats_the_rules_where_they_miss_and_says_so(fitted):
+    learner, seg = fitted
+    row = learner.report_.set_index("code").loc["frustratie"]
+    assert row.f1_learned > row.f1_rules and row.model in ("learned", "combined")
+    sug = learner.suggest(seg)
+    waiting = sug[(sug.code == "frustratie") & (sug.turn == 3)]
+    assert len(waiting) == seg.transcript_id.nunique()
+    assert set(waiting.source) == {"learned"} and (waiting.probability > 0.5).all()
+    assert set(waiting.rule) == {""}
+
+
+def test_turn_labels_take_half_of_the_coders():
+    units = pd.DataFrame({"transcript_id": ["t", "t"], "turn": [1, 2]})
+    cod = pd.DataFrame({"transcript_id": ["t", "t", "t"], "turn": [1, 1, 2], "code": ["x", "x", "x"],
+                        "coder": ["A", "B", "A"]})
+    assert turn_labels(cod, units, ["x"])["x"].tolist() == [1, 1]
+    three = pd.concat([cod, pd.DataFrame({"transcript_id": ["t"], "turn": [1], "code": ["x"], "coder": ["C"]})])
+    assert turn_labels(three, units, ["x"])["x"].tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("param, value", [("C", 0), ("n_splits", 1), ("min_positives", 0), ("min_gain", 1.5)])
+def test_parameters_are_validated(codebook, param, value):
+    seg, cod = corpus(3)
+    with pytest.raises(ValueError, match=f"'{param}' parameter of CodeLearner"):
+        CodeLearner(codebook, **{param: value}).fit(seg, cod)
+
+
+def test_mjs_learn_writes_suggestions_and_says_what_it_could_not_learn(tmp_path, codebook, capsys):
+    from mjs_analysis.cli import main
+
+    seg, cod = corpus(4)
+    folder = tmp_path / "c"
+    (folder / "coding").mkdir(parents=True)
+    for tid, part in seg.groupby("transcript_id"):
+        (folder / f"{tid}.txt").write_text("".join(f"{r.speaker}: {r.text}\n" for r in part.itertuples()),
+                                           encoding="utf-8")
+    # The file's turns are numbered 0, 1, ...: map the coded turns to their position.
+    position = {(t, turn): i for t, part in seg.groupby("transcript_id") for i, turn in enumerate(part.turn)}
+    cod = cod.assign(turn=[position[(t, u)] for t, u in zip(cod.transcript_id, cod.turn)])
+    cod.to_csv(folder / "coding" / "coders.csv", index=False)
+    out = tmp_path / "suggestions.csv"
+    assert main(["learn", str(folder), "--codebook", str(codebook.path), "--folds", "2", "--output", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "erkenning: too few examples to learn" in err
+    sug = pd.read_csv(out)
+    assert list(sug.columns) == ["transcript_id", "turn", "code", "model", "source", "probability", "rule"]
+    assert set(sug.code) <= {"financiering", "frustratie", "erkenning"} and sug.probability.between(0, 1).all()
+    one = folder / "one"
+    (one / "coding").mkdir(parents=True)
+    (one / "t00.txt").write_text((folder / "t00.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    cod[cod.transcript_id == "t00"].to_csv(one / "coding" / "c.csv", index=False)
+    assert main(["learn", str(one), "--codebook", str(codebook.path)]) == 1
+    assert "at least 2 transcripts" in capsys.readouterr().err
