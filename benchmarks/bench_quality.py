@@ -43,6 +43,7 @@ from mjs_analysis import MjsWarning, load_corpus  # noqa: E402
 from mjs_analysis.codebook import Codebook  # noqa: E402
 from mjs_analysis.learn import CodeLearner  # noqa: E402
 from mjs_analysis.reliability import agreement, read_codings  # noqa: E402
+from mjs_analysis.readers.roles import CODED_ROLES  # noqa: E402
 
 DEMO_DEVELOPMENT = ["sln01", "kb01", "hd01", "kwb02", "bb02"]
 DEMO_HELD_OUT = ["sln03", "kb03", "hd03", "kwb04", "bb04"]
@@ -62,7 +63,7 @@ def only(frame: pd.DataFrame, ids) -> pd.DataFrame:
 
 def scores(codings, predicted, segments, codes) -> dict:
     """Alpha (humans and model), micro P/R/F1 and macro-F1 of ``predicted`` against each coder."""
-    units = segments[segments.speaker_role != "interviewer"]
+    units = segments[segments.speaker_role.isin(CODED_ROLES)]
     both = pd.concat([codings, predicted.assign(coder="model")[["transcript_id", "turn", "code", "coder"]]])
     t = agreement(both, units, codes, reference="model")
     out = {"turns": len(units)}

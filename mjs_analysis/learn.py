@@ -45,6 +45,7 @@ from .codebook import Codebook
 from .features import parse
 from .nlp import get_nlp
 from .tagging import _load_codebook, tag
+from .readers.roles import CODED_ROLES
 
 __all__ = ["CodeLearner", "grouped_folds", "turn_labels", "MODELS"]
 
@@ -153,7 +154,7 @@ class CodeLearner(BaseEstimator):
         if missing:
             raise ValueError(f"CodeLearner needs a segment table with {', '.join(sorted(missing))}.")
         seg = segments.sort_values(["transcript_id", "turn"], kind="stable").reset_index(drop=True)
-        units = seg[seg["speaker_role"] != "interviewer"]
+        units = seg[seg["speaker_role"].isin(CODED_ROLES)]
         tags = tag(seg, self.codebook_, cache=self.cache) if len(units) else pd.DataFrame(
             columns=["transcript_id", "turn", "code", "n_hits", "negated", "rule"])
         from .tagging import code_matrix
