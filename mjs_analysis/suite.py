@@ -10,6 +10,7 @@ notebooks still run.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -383,7 +384,10 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         plan_ = plan(notebooks, analysis.neighbourhoods, parameters, neighbourhoods)
         output.mkdir(parents=True, exist_ok=True)
         analysis.tags.to_csv(output / "tags.csv", index=False)
-        results = _run_jobs(plan_, output, cwd, jobs, progress)
+        with _kernel_stderr() as kernel_noise:
+            results = _run_jobs(plan_, output, cwd, jobs, progress)
+        if any(not r.ok for r in results) and kernel_noise():
+            progress("kernel messages:\n" + kernel_noise().rstrip())  # diagnostics, only when something failed
     finally:
         if scratch is not None:
             if previous is None:
@@ -399,6 +403,34 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         n_files = sum(1 for p in output.rglob("*") if p.is_file())
         progress(f"leak scan: 0 leaks in {n_files} files of {output} (every original value of the key searched)")
     return results
+
+
+@contextlib.contextmanager
+def _kernel_stderr():
+    """Catch what the kernel processes write to the standard error they inherit (log lines, libzmq
+    assertions at shutdown), while this process's own lines still reach the terminal.
+
+    Yields a function that returns the caught text.
+    """
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real standard error (an embedded interpreter): nothing to keep quiet
+        yield lambda: ""
+        return
+    caught = tempfile.TemporaryFile(mode="w+b")
+    own, previous = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace"), sys.stderr
+    os.dup2(caught.fileno(), 2)
+    sys.stderr = own
+    try:
+        yield lambda: (caught.seek(0), caught.read().decode("utf-8", "replace"))[1]
+    finally:
+        sys.stderr = previous
+        os.dup2(saved, 2)
+        os.close(saved)
+        own.close()
 
 
 def _run_jobs(plan_: Sequence[Job], output: Path, cwd: Path, jobs: int, progress) -> list[Result]:

@@ -79,7 +79,7 @@ def test_export_of_the_demo_corpus_is_xsd_valid(demo):
             assert text[int(sel.get("startPosition")):int(sel.get("endPosition"))] == sel.get("name")
     tagger_sel = [s for s in root.iter(f"{{{NS}}}PlainTextSelection")
                   if s.get("creatingUser") == guid("user", TAGGER_USER)]
-    rules = ("term:", "phrase:", "regex:", "weak:")
+    rules = ("term:", "phrase:", "regex:", "weak:", "context:")  # every rule kind of the tagger
     assert tagger_sel and all(s.findtext(f"{{{NS}}}Description").startswith(rules) for s in tagger_sel)
     # group-session speakers are cases of their own with their role
     cases = {c.get("name"): c for c in root.iter(f"{{{NS}}}Case")}
