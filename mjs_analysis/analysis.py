@@ -162,7 +162,8 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
     corpus : path, default "corpus"
         A folder of transcripts (with ``metadata.csv``), as for :func:`~mjs_analysis.load_corpus`.
     codebook : path, optional
-        Default: ``codebook.yml`` in the corpus folder.
+        Default: ``codebook.yml`` in the corpus folder, else the package's default codebook
+        (:func:`~mjs_analysis.codebook.resolve_codebook`; ``info["codebook_origin"]`` says which one ran).
     design : path, optional
         The answer key; default ``design.yml`` in the corpus folder if it exists.
     codings : path, optional
@@ -183,16 +184,14 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
     >>> a.tags.groupby("code").size()  # doctest: +SKIP
     """
     from . import __version__
-    from .codebook import Codebook
+    from .codebook import Codebook, resolve_codebook
     from .corpus import load_corpus
     from .features import cache_dir
 
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"The 'seed' parameter of analyse must be a non-negative int. Got {seed!r} instead.")
     corpus_dir = Path(corpus)
-    codebook_path = _find(corpus_dir, codebook, "codebook.yml")
-    if codebook_path is None:
-        raise MjsError(f"{corpus_dir}: no codebook.yml in the corpus folder; pass codebook=PATH (mjs run --codebook)")
+    codebook_path, codebook_origin = resolve_codebook(corpus_dir, codebook)
     design_path = _find(corpus_dir, design, "design.yml")
     codings_path = _find(corpus_dir, codings, "coding")
     with warnings.catch_warnings():
@@ -215,6 +214,7 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
             pass  # a damaged or outdated file: compute again
     result = _compute(loaded, corpus_dir, Codebook.load(codebook_path), codebook_path, design_path, coding_files,
                       seed, k, cache, pipeline)
+    result.info["codebook_origin"] = codebook_origin
     if cache:
         store.parent.mkdir(parents=True, exist_ok=True)
         tmp = store.with_suffix(f".{os.getpid()}.tmp")

@@ -4,6 +4,12 @@ Codings are tidy tables with one row per (transcript_id, turn, code, coder), as 
 ``corpus/coding/`` and the output of :func:`mjs_analysis.tag` are. Agreement is computed over *units*:
 every respondent turn of the transcripts that were coded, so that a turn nobody coded counts as agreement
 that no code applies.
+
+A coding file may also be a *review log*, as the explorer writes it (``coding/<coder>.csv``): the same
+columns plus ``decision`` (``accept``/``add`` give the code, ``reject``/``remove`` take it back; ``none``
+and ``note`` only mark the turn as reviewed), one row per decision in the order they were made.
+:func:`read_codings` keeps the codes whose last decision gives them; :func:`coverage` says which turns each
+coder has seen (a log: the reviewed turns; a plain file: every respondent turn of its transcripts).
 """
 
 from __future__ import annotations
@@ -17,10 +23,14 @@ from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from .errors import MjsError
 
-__all__ = ["krippendorff_alpha", "cohen_kappa", "read_codings", "agreement", "CODING_COLUMNS"]
+__all__ = ["krippendorff_alpha", "cohen_kappa", "read_codings", "fold_decisions", "reviewed_turns", "agreement",
+           "CODING_COLUMNS"]
 
 CODING_COLUMNS = ["transcript_id", "turn", "code", "coder"]
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
+GIVING = ("accept", "add")          # decisions of a review log that give a turn a code
+TAKING = ("reject", "remove")       # ... and that take it back
+TURN_ONLY = ("none", "note")        # ... and that only mark the turn as reviewed (no code)
 
 
 def krippendorff_alpha(data, level: str = "nominal") -> float:
@@ -126,8 +136,39 @@ def read_codings(paths: Sequence[str | Path]) -> pd.DataFrame:
             raise MjsError(f"{path}: codings need the columns {', '.join(CODING_COLUMNS)}; missing {', '.join(missing)}")
         if not pd.api.types.is_integer_dtype(frame["turn"]):
             raise MjsError(f"{path}: the 'turn' column must hold whole numbers")
+        if "decision" in frame.columns:
+            frame = fold_decisions(frame, path)
         frames.append(frame[CODING_COLUMNS])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CODING_COLUMNS)
+
+
+def fold_decisions(log: pd.DataFrame, path: str | Path = "") -> pd.DataFrame:
+    """The codes a review log gives: per (transcript_id, turn, code, coder) the last decision, if it gives one."""
+    decision = log["decision"].fillna("").astype(str).str.strip()
+    unknown = sorted(set(decision) - set(GIVING) - set(TAKING) - set(TURN_ONLY) - {""})
+    if unknown:
+        raise MjsError(f"{path}: unknown decision(s) {', '.join(map(repr, unknown))}; "
+                       f"expected {', '.join(GIVING + TAKING + TURN_ONLY)}")
+    rows = log.assign(decision=decision.replace("", "add"))
+    rows = rows[rows["code"].fillna("").astype(str).str.strip() != ""]
+    rows = rows[~rows["decision"].isin(TURN_ONLY)]
+    last = rows.drop_duplicates(["transcript_id", "turn", "code", "coder"], keep="last")
+    return last[last["decision"].isin(GIVING)].reset_index(drop=True)
+
+
+def reviewed_turns(paths: Sequence[str | Path]) -> pd.DataFrame | None:
+    """``transcript_id, turn, coder`` of every turn a review log holds a decision on; None without logs."""
+    frames = []
+    for path in paths:
+        try:
+            frame = pd.read_csv(path, dtype={"transcript_id": str, "coder": str})
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise MjsError(f"{path}: cannot read codings: {exc}") from None
+        if "decision" in frame.columns:
+            frames.append(frame[["transcript_id", "turn", "coder"]])
+    if not frames:
+        return None
+    return pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
 
 
 def agreement(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str],

@@ -239,7 +239,7 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
     neighbourhoods : list of str, optional
         Only these neighbourhoods' reports (the other notebooks are not run).
     codebook : path, optional
-        Default: ``codebook.yml`` in the corpus folder.
+        Default: ``codebook.yml`` in the corpus folder, else the package's default codebook (``resolve_codebook``).
     notebooks : path, optional
         The notebook sources (default: the suite in ``notebooks/``).
     seed : int, default 0
@@ -289,6 +289,7 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         progress(f"analysis: {analysis.info['n_transcripts']} transcripts, {len(analysis.units)} respondent turns, "
                  f"{len(analysis.neighbourhoods)} neighbourhoods, pipeline {analysis.info['pipeline']} "
                  f"({time.perf_counter() - start:.1f} s)")
+        progress(f"codebook: {analysis.info.get('codebook_origin', analysis.info['codebook'])}")
         parameters = {"corpus": corpus.as_posix(), "codebook": None if codebook is None else Path(codebook).as_posix(),
                       "seed": seed}
         plan_ = plan(notebooks, analysis.neighbourhoods, parameters, neighbourhoods)
