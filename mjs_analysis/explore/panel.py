@@ -56,7 +56,8 @@ class Explorer:
             "neighbourhood": w.Dropdown(description="Buurt", layout=layout),
             "stakeholder": w.Dropdown(description="Rol", layout=layout),
             "speaker": w.Dropdown(description="Spreker", layout=layout),
-            "code": w.Dropdown(description="Code", layout=layout),
+            # no description: ipywidgets shows a tooltip (the code's id on hover) only on a dropdown without one
+            "code": w.Dropdown(description="", layout=layout),
         }
         for name, widget in self.pick.items():
             widget.add_class(f"mjs-filter-{name}")
@@ -75,7 +76,10 @@ class Explorer:
             widget.observe(self._on_filter, names="value")
         self.query.observe(lambda _: self.refresh(), names="value")
         self.chooser.observe(self._on_choose, names="value")
-        parts = [w.HBox(list(self.pick.values())), self.query, self.summary, self.hits, self.chooser, self.turn_view]
+        code_label = w.Label("Code", layout=w.Layout(margin="0 0 0 12px"))
+        filters = [self.pick["neighbourhood"], self.pick["stakeholder"], self.pick["speaker"], code_label,
+                   self.pick["code"]]
+        parts = [w.HBox(filters), self.query, self.summary, self.hits, self.chooser, self.turn_view]
         if self.corpus is not None:
             parts.append(self._review_widgets(coder))
         self.widget = w.VBox(parts)
@@ -181,6 +185,9 @@ class Explorer:
         self.next_pick = w.Dropdown(description="Volgende", options=[], layout=w.Layout(width="auto"))
         self.next_pick.add_class("mjs-next")
         self.next_pick.observe(lambda ch: ch["new"] and self.show(*ch["new"]), names="value")
+        self.done_pick = w.Dropdown(description="Beoordeeld", options=[], layout=w.Layout(width="auto"))
+        self.done_pick.add_class("mjs-done")
+        self.done_pick.observe(lambda ch: ch["new"] and self.show(*ch["new"]), names="value")
         self.review_box = w.VBox()
         self.review_box.add_class("mjs-review")
         self.add_pick = w.Dropdown(description="Code", options=code_options(self.codable, self.labels),
@@ -200,8 +207,8 @@ class Explorer:
         self._show_definition()
         if coder:
             self.coder.value = coder
-        return w.VBox([w.HTML("<h3>Coderen en beoordelen</h3>"), self.coder, self.progress, self.next_pick,
-                       self.review_box, self.status])
+        return w.VBox([w.HTML("<h3>Coderen en beoordelen</h3>"), self.coder, self.progress,
+                       w.HBox([self.next_pick, self.done_pick]), self.review_box, self.status])
 
     def _button(self, text, css, handler):
         button = self.w.Button(description=text, layout=self.w.Layout(width="auto"))
@@ -238,6 +245,14 @@ class Explorer:
         self.progress.value = progress_text(units, reviewed)
         decisions = self.file.decisions() if self.file else None
         nxt = suggestions(units, self.tags, reviewed, decisions, self.labels, n=10)
+        done = []
+        if self.file is not None:  # the reviewed turns of this selection, the latest decision first
+            log = self.file.read()
+            keys = set(zip(units["transcript_id"].astype(str), units["turn"].astype(int)))
+            for t, n in zip(log["transcript_id"][::-1], log["turn"][::-1]):
+                if n is not pd.NA and (t, int(n)) in keys and (t, int(n)) not in done:
+                    done.append((t, int(n)))
+        self.done_pick.options = [("(eerder beoordeeld)", None)] + [(f"{t} beurt {n}", (t, n)) for t, n in done]
         self.next_pick.options = [("(kies een beurt om te beoordelen)", None)] + [
             (f"{r.transcript_id} beurt {r.turn}: {r.reason}", (r.transcript_id, int(r.turn)))
             for r in nxt.itertuples(index=False)]
