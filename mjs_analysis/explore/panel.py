@@ -5,6 +5,7 @@ Texts on screen are Dutch; CSS classes (``mjs-...``) name the parts for the brow
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -18,6 +19,27 @@ __all__ = ["explorer", "Explorer"]
 
 _DECISION_NL = {"accept": "klopt", "reject": "klopt niet", "add": "toegevoegd", "remove": "verwijderd",
                 "none": "geen code", "note": "notitie"}
+
+
+def _action(method):
+    """A user action: when the outermost one ends, the revision counter (``.mjs-rev``) goes up by one.
+
+    The kernel sends every widget update of an action before that counter, so a browser that sees the
+    counter change sees the whole result of the action (the browser test waits on it).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        self._depth += 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self.revision += 1
+                self.rev.value = f'<span data-rev="{self.revision}">{self.revision}</span>'
+
+    return wrapper
 
 
 def _esc(value) -> str:
@@ -50,6 +72,9 @@ class Explorer:
         self.file: CodingFile | None = None
         self.current: tuple[str, int] | None = None
         self._updating = False
+        self._depth, self.revision = 0, 0
+        self.rev = w.HTML(layout=w.Layout(display="none"))
+        self.rev.add_class("mjs-rev")
 
         layout = w.Layout(width="auto")
         self.pick = {
@@ -79,7 +104,7 @@ class Explorer:
         code_label = w.Label("Code", layout=w.Layout(margin="0 0 0 12px"))
         filters = [self.pick["neighbourhood"], self.pick["stakeholder"], self.pick["speaker"], code_label,
                    self.pick["code"]]
-        parts = [w.HBox(filters), self.query, self.summary, self.hits, self.chooser, self.turn_view]
+        parts = [self.rev, w.HBox(filters), self.query, self.summary, self.hits, self.chooser, self.turn_view]
         if self.corpus is not None:
             parts.append(self._review_widgets(coder))
         self.widget = w.VBox(parts)
@@ -109,6 +134,7 @@ class Explorer:
         finally:
             self._updating = False
 
+    @_action
     def _on_filter(self, _change) -> None:
         if self._updating:
             return
@@ -118,6 +144,7 @@ class Explorer:
     def filtered(self) -> pd.DataFrame:
         return filter_turns(self.segments, self.tags, **{k: v.value for k, v in self.pick.items()})
 
+    @_action
     def refresh(self) -> None:
         """Re-draw the list of turns (or hits) for the current filters and query."""
         turns = self.filtered()
@@ -155,10 +182,12 @@ class Explorer:
                 f'<th style="text-align:left">tekst</th><th>codes</th></tr>{rows}</table>')
 
     # -- reading a turn in its conversation ----------------------------------------------------------------
+    @_action
     def _on_choose(self, change) -> None:
         if change["new"]:
             self.show(*change["new"])
 
+    @_action
     def show(self, transcript_id: str, turn: int) -> None:
         """Show a turn with the turns around it, and open it for review."""
         around = context(self.segments, transcript_id, int(turn), before=2, after=2)
@@ -216,11 +245,13 @@ class Explorer:
         button.on_click(handler)
         return button
 
+    @_action
     def _show_definition(self) -> None:
         code = self.add_pick.value
         self.definition.value = "" if code is None else \
             f'<i title="{_esc(code)}">{_esc(self.definitions.get(code, ""))}</i>'
 
+    @_action
     def _on_coder(self, change) -> None:
         name = str(change["new"] or "").strip()
         if not name:
@@ -312,6 +343,7 @@ class Explorer:
         self.undo_button.disabled = not self.file.can_undo
         self.review_box.children = rows
 
+    @_action
     def _decide(self, decision: str, code: str = "", rule: str = "") -> None:
         if self.file is None or self.current is None:
             self.status.value = "<b>Vul eerst uw naam in en kies een beurt.</b>"
@@ -328,6 +360,7 @@ class Explorer:
         self._update_progress()
         self._draw_review()
 
+    @_action
     def undo(self) -> None:
         """Take back the last decision made in this panel."""
         if self.file is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -12,22 +13,85 @@ from mjs_analysis.reliability import read_codings
 TIME = re.compile(r"^(\d\d:\d\d|\d+:\d\d:\d\d)?$")
 
 
-def _options(page, css):
+def _options(panel, css):
     """Option texts of a dropdown (ipywidgets writes spaces as no-break spaces)."""
-    return [t.replace("\xa0", " ") for t in page.locator(f"{css} select option").all_text_contents()]
+    return [t.replace("\xa0", " ") for t in panel.locator(f"{css} select option").all_text_contents()]
 
 
-def _choose(page, css, text):
-    """Pick the option of a dropdown whose text is ``text``."""
-    options = _options(page, css)
+def _act(panel, action):
+    """Do something in the panel and wait until the kernel has sent all of its result.
+
+    The panel's hidden revision counter (``.mjs-rev``) goes up after the last widget update of an action.
+    """
+    rev = panel.locator(".mjs-rev")
+    before = rev.text_content()
+    action()
+    expect(rev).not_to_have_text(before, timeout=60_000)
+
+
+def _choose(panel, css, text):
+    """Pick the option of a dropdown whose text is ``text``, and wait for the result."""
+    options = _options(panel, css)
     assert text in options, (text, options)
-    page.locator(f"{css} select").select_option(index=options.index(text))
+    _act(panel, lambda: panel.locator(f"{css} select").select_option(index=options.index(text)))
+
+
+def _click(panel, text):
+    _act(panel, lambda: panel.locator("button", has_text=text).first.click())
+
+
+def _type(panel, css, text, enter=False):
+    def action():
+        panel.locator(f"{css} input").fill(text)
+        if enter:
+            panel.locator(f"{css} input").press("Enter")
+    _act(panel, action)
+
+
+def _accept_kernel_dialog(page) -> bool:
+    """JupyterLab sometimes asks for a kernel although the notebook names one (its first kernel connection
+    can fail on a loaded machine): take the one it offers, Python 3 of this environment, as a user would."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if not dialog.count():
+        return False
+    assert "Python 3" in dialog.first.locator("select").text_content()
+    dialog.first.locator("button.jp-mod-accept").click()
+    expect(dialog).to_have_count(0)
+    return True
+
+
+def _wait_for(page, locator, seconds) -> bool:
+    """Wait until ``locator`` is visible, accepting a kernel dialog on the way; True if one was accepted."""
+    accepted = False
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if locator.count() and locator.first.is_visible():
+            return accepted
+        accepted |= _accept_kernel_dialog(page)
+        page.wait_for_timeout(250)
+    expect(locator.first).to_be_visible(timeout=1)
+    return accepted
 
 
 def _run_all(page):
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    expect(page.locator(".mjs-explorer")).to_be_visible(timeout=180_000)
+    """Run every cell once the notebook's kernel is up (Python 3 of this environment)."""
+    notebook = page.locator("#jp-main-dock-panel .jp-NotebookPanel")
+    panel = page.locator(".mjs-explorer")
+    error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    for attempt in range(3):
+        _wait_for(page, notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']"), 120)
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        try:
+            _wait_for(page, panel.or_(error), 180 if attempt == 2 else 60)
+            break
+        except AssertionError:
+            # a kernel replaced while the cells were queued drops them: run again (never more than 3 times)
+            if attempt == 2:
+                raise
+    assert not error.count() or panel.count(), f"the notebook failed: {error.first.text_content()[-2000:]}"
+    expect(panel.locator(".mjs-summary")).to_contain_text("beurten")
+    return panel
 
 
 def _coding_rows(path):
@@ -43,28 +107,24 @@ def test_explore_code_review_and_reload(page, lab):
 
     # 1. a double click opens the jupytext source as a notebook, not in the text editor
     item.dblclick()
-    page.wait_for_timeout(1500)
     main = page.locator("#jp-main-dock-panel")
+    expect(main.locator(".jp-NotebookPanel, .jp-FileEditor").first).to_be_visible(timeout=30_000)
     assert main.locator(".jp-FileEditor").count() == 0, "double-click opened 00_verkennen.py in the text editor"
-    expect(main.locator(".jp-NotebookPanel")).to_be_visible(timeout=30_000)
     expect(main.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
 
     # 2. run it: the explorer appears
-    _run_all(page)
-    panel = page.locator(".mjs-explorer")
+    panel = _run_all(page)
 
     # 3. filter: speakers and roles narrow with the neighbourhood; codes by Dutch label, id on hover
     speakers_all = _options(panel, ".mjs-filter-speaker")
     _choose(panel, ".mjs-filter-neighbourhood", "K-buurt")
-    expect(panel.locator(".mjs-filter-speaker select option")).not_to_have_count(len(speakers_all))
     speakers_kb = _options(panel, ".mjs-filter-speaker")
-    assert 1 < len(speakers_kb) < len(speakers_all) and set(speakers_kb) < set(speakers_all)
+    assert 1 < len(speakers_kb) < len(speakers_all) and set(speakers_kb) < set(speakers_all), speakers_kb
     codes = _options(panel, ".mjs-filter-code")
     assert "Vertrouwen" in codes and "vertrouwen" not in codes and "inclusie_bereik" not in codes, codes
     _choose(panel, ".mjs-filter-code", "Vertrouwen")
     expect(panel.locator(".mjs-filter-code select")).to_have_attribute("title", re.compile(r"\bvertrouwen\b"))
     chips = panel.locator(".mjs-turns .mjs-code")  # the list of turns shows codes by label, the id on hover
-    expect(chips.first).to_be_visible()
     pairs = chips.evaluate_all("els => els.map(e => [e.textContent, e.title])")
     assert ["Vertrouwen", "vertrouwen"] in pairs and all(re.fullmatch(r"[a-z_]+", t) and t != x for x, t in pairs)
     rows = panel.locator(".mjs-turns tr").count() - 1  # every listed turn carries the chosen code
@@ -72,17 +132,16 @@ def test_explore_code_review_and_reload(page, lab):
     _choose(panel, ".mjs-filter-code", "(alle)")
 
     # 4. keyword in context: whole words, left context right-aligned, right context left-aligned, mm:ss
-    panel.locator(".mjs-query input").fill("vertrouw")
-    expect(panel.locator(".mjs-kwic")).to_be_visible()
-    expect(panel.locator(".mjs-summary")).to_contain_text("treffers")
-    hits = panel.locator(".mjs-kwic td.mjs-hit").all_inner_texts()
-    assert hits and all(re.fullmatch(r"(?i)vertrouw\w*", h) for h in hits), hits
-    rights = panel.locator(".mjs-kwic td.mjs-right").evaluate_all("els => els.map(e => e.textContent)")
+    _type(panel, ".mjs-query", "vertrouw")
+    expect(panel.locator(".mjs-summary")).to_have_text(re.compile(r"^\d+ treffers in \d+ beurten$"))
+    n_hits = int(panel.locator(".mjs-summary").text_content().split()[0])
+    hits = panel.locator(".mjs-kwic td.mjs-hit").all_text_contents()
+    assert len(hits) == n_hits > 0 and all(re.fullmatch(r"(?i)vertrouw\w*", h) for h in hits), hits
+    rights = panel.locator(".mjs-kwic td.mjs-right").all_text_contents()
     assert not any(re.match(r"\w", r) for r in rights), rights  # never "vertrouw | en"
-    align = panel.locator(".mjs-kwic td.mjs-left").first.evaluate("e => getComputedStyle(e).textAlign")
-    assert align == "right"
+    assert panel.locator(".mjs-kwic td.mjs-left").first.evaluate("e => getComputedStyle(e).textAlign") == "right"
     assert panel.locator(".mjs-kwic td.mjs-right").first.evaluate("e => getComputedStyle(e).textAlign") == "left"
-    times = panel.locator(".mjs-kwic td.mjs-time").all_inner_texts()
+    times = panel.locator(".mjs-kwic td.mjs-time").all_text_contents()
     assert all(TIME.match(t) for t in times) and any(t for t in times), times
 
     # 5. read a hit in its conversation
@@ -92,24 +151,23 @@ def test_explore_code_review_and_reload(page, lab):
     expect(context.locator(".mjs-current")).to_contain_text(re.compile(r"vertrouw", re.IGNORECASE))
 
     # 6. a coder, a suggested turn with automatic codes: reject one
-    panel.locator(".mjs-coder input").fill("tester")
-    panel.locator(".mjs-coder input").press("Enter")
+    _type(panel, ".mjs-coder", "tester", enter=True)
     progress = panel.locator(".mjs-progress")
     expect(progress).to_have_text(re.compile(r"^0 van \d+ beurten beoordeeld$"))
-    total = int(re.search(r"van (\d+)", progress.inner_text()).group(1))
+    total = int(re.search(r"van (\d+)", progress.text_content()).group(1))
     suggestion = _options(panel, ".mjs-next")[1]
-    _choose(panel, ".mjs-next", suggestion)
     tid, turn = re.match(r"(\S+) beurt (\d+)", suggestion).groups()
+    _choose(panel, ".mjs-next", suggestion)
     expect(panel.locator(".mjs-review-title")).to_contain_text(f"{tid} beurt {turn}")
     auto = panel.locator(".mjs-auto-code").first
     expect(auto).to_be_visible()
     rejected = auto.locator(".mjs-code").get_attribute("title")
-    auto.locator("button", has_text="Klopt niet").click()
+    _act(panel, lambda: auto.locator("button", has_text="Klopt niet").click())
     expect(panel.locator(".mjs-status")).to_contain_text("Opgeslagen")
     expect(progress).to_have_text(f"1 van {total} beurten beoordeeld")
     rows = _coding_rows(coding_file)  # saved at once, before anything else happens
     assert [(r["transcript_id"], r["turn"], r["code"], r["decision"]) for r in rows] == [(tid, turn, rejected, "reject")]
-    expect(panel.locator(".mjs-auto-code").first.locator(".mjs-decision")).to_have_text("[klopt niet]")
+    expect(panel.locator(f".mjs-auto-{rejected} .mjs-decision")).to_have_text("[klopt niet]")
 
     # 7. code the turn by hand with a code the tagger did not give; the definition is shown
     given = set(panel.locator(".mjs-auto-code .mjs-code").evaluate_all("els => els.map(e => e.title)"))
@@ -117,17 +175,17 @@ def test_explore_code_review_and_reload(page, lab):
                  if text in ("Samenwerking", "Erkenning", "Zeggenschap") and text.lower() not in given)
     _choose(panel, ".mjs-add-code", label)
     expect(panel.locator(".mjs-definition")).not_to_be_empty()
-    panel.locator("button", has_text="Code toevoegen").click()
+    _click(panel, "Code toevoegen")
     expect(panel.locator(".mjs-hand-code")).to_contain_text(label)
     rows = _coding_rows(coding_file)
     assert [r["decision"] for r in rows] == ["reject", "add"] and rows[1]["coder"] == "tester"
     added = rows[1]["code"]
 
     # 8. a third decision, undone: the file keeps the first two
-    panel.locator("button", has_text="Geen code van toepassing").click()
+    _click(panel, "Geen code van toepassing")
     expect(panel.locator(".mjs-status")).to_contain_text("geen code")
     assert len(_coding_rows(coding_file)) == 3
-    panel.locator("button", has_text="Laatste beslissing ongedaan maken").click()
+    _click(panel, "Laatste beslissing ongedaan maken")
     expect(panel.locator(".mjs-status")).to_contain_text("Ongedaan gemaakt")
     assert [r["decision"] for r in _coding_rows(coding_file)] == ["reject", "add"]
 
@@ -140,11 +198,9 @@ def test_explore_code_review_and_reload(page, lab):
     page.reload()
     expect(page.locator("#jp-main-dock-panel .jp-NotebookPanel")).to_be_visible(timeout=90_000)
     assert page.locator("#jp-main-dock-panel .jp-FileEditor").count() == 0
-    _run_all(page)
-    panel = page.locator(".mjs-explorer").last
+    panel = _run_all(page)
     _choose(panel, ".mjs-filter-neighbourhood", "K-buurt")
-    panel.locator(".mjs-coder input").fill("tester")
-    panel.locator(".mjs-coder input").press("Enter")
+    _type(panel, ".mjs-coder", "tester", enter=True)
     expect(panel.locator(".mjs-progress")).to_have_text(f"1 van {total} beurten beoordeeld")
     _choose(panel, ".mjs-done", f"{tid} beurt {turn}")
     expect(panel.locator(f".mjs-auto-{rejected} .mjs-decision")).to_have_text("[klopt niet]")
