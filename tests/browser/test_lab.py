@@ -6,6 +6,7 @@ import csv
 import re
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from mjs_analysis.reliability import read_codings
@@ -80,8 +81,12 @@ def _run_all(page):
     error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     for attempt in range(3):
         _wait_for(page, notebook.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']"), 120)
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        try:
+            _accept_kernel_dialog(page)
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(timeout=10_000)
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(timeout=10_000)
+        except PlaywrightTimeout:  # a kernel dialog came up in between: accept it (next round) and try again
+            continue
         try:
             _wait_for(page, panel.or_(error), 180 if attempt == 2 else 60)
             break
@@ -89,6 +94,8 @@ def _run_all(page):
             # a kernel replaced while the cells were queued drops them: run again (never more than 3 times)
             if attempt == 2:
                 raise
+    else:
+        raise AssertionError("Run All Cells could not be started three times")
     assert not error.count() or panel.count(), f"the notebook failed: {error.first.text_content()[-2000:]}"
     expect(panel.locator(".mjs-summary")).to_contain_text("beurten")
     return panel
