@@ -27,7 +27,7 @@ from .readers.roles import CODED_ROLES
 
 __all__ = ["Analysis", "analyse", "provenance"]
 
-_FORMAT = 3  # bump when the pickled layout changes
+_FORMAT = 4  # bump when the pickled layout changes
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Analysis:
     design : the answer key's contrasts (``design.yml``), or None.
     info : provenance (see :func:`provenance`).
     notes : what could not be done and why, in Dutch, for the notebooks to show.
+    reviewed : the turns each coder's review log holds a decision on (``transcript_id, turn, coder``), or None.
     """
 
     segments: pd.DataFrame
@@ -63,6 +64,7 @@ class Analysis:
     design: list | None
     info: dict
     notes: list = field(default_factory=list)
+    reviewed: pd.DataFrame | None = None
 
     @property
     def neighbourhoods(self) -> list[str]:
@@ -151,6 +153,15 @@ def _shown_path(path: Path, corpus_dir: Path | None = None) -> str:
         return path.name
 
 
+def _shown_codebook(path: Path, corpus_dir: Path) -> str:
+    """The codebook as reports name it: relative to the corpus folder, or the package's default by name."""
+    from .codebook import DEFAULT_CODEBOOK
+
+    if Path(path).resolve() == DEFAULT_CODEBOOK.resolve():
+        return "het standaardcodeboek van mjs-analysis (het codeboek van het democorpus)"
+    return _shown_path(path, corpus_dir)
+
+
 def _find(corpus_dir: Path, given: str | Path | None, default_name: str) -> Path | None:
     if given is not None:
         return Path(given)
@@ -167,7 +178,8 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
     corpus : path, default "corpus"
         A folder of transcripts (with ``metadata.csv``), as for :func:`~mjs_analysis.load_corpus`.
     codebook : path, optional
-        Default: ``codebook.yml`` in the corpus folder.
+        Default: ``codebook.yml`` in the corpus folder, else the package's default codebook
+        (:func:`~mjs_analysis.codebook.resolve_codebook`; ``info["codebook_origin"]`` says which one ran).
     design : path, optional
         The answer key; default ``design.yml`` in the corpus folder if it exists.
     codings : path, optional
@@ -188,16 +200,14 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
     >>> a.tags.groupby("code").size()  # doctest: +SKIP
     """
     from . import __version__
-    from .codebook import Codebook
+    from .codebook import Codebook, resolve_codebook
     from .corpus import load_corpus
     from .features import cache_dir
 
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"The 'seed' parameter of analyse must be a non-negative int. Got {seed!r} instead.")
     corpus_dir = Path(corpus)
-    codebook_path = _find(corpus_dir, codebook, "codebook.yml")
-    if codebook_path is None:
-        raise MjsError(f"{corpus_dir}: no codebook.yml in the corpus folder; pass codebook=PATH (mjs run --codebook)")
+    codebook_path, codebook_origin = resolve_codebook(corpus_dir, codebook)
     design_path = _find(corpus_dir, design, "design.yml")
     codings_path = _find(corpus_dir, codings, "coding")
     with warnings.catch_warnings():
@@ -220,6 +230,7 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
             pass  # a damaged or outdated file: compute again
     result = _compute(loaded, corpus_dir, Codebook.load(codebook_path), codebook_path, design_path, coding_files,
                       seed, k, cache, pipeline)
+    result.info["codebook_origin"] = codebook_origin
     if cache:
         store.parent.mkdir(parents=True, exist_ok=True)
         tmp = store.with_suffix(f".{os.getpid()}.tmp")
@@ -232,7 +243,7 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
 def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, seed, k, cache, pipeline) -> Analysis:
     import yaml
 
-    from .reliability import read_codings
+    from .reliability import read_codings, reviewed_turns
     from .tagging import tag
     from .topics import TopicError, fit_topics, make_documents
 
@@ -251,6 +262,7 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
                      "model met twee of meer topics (`mjs topics` op dit corpus noemt de reden en wat er kan).")
     codes = [c.id for c in cb.codes if c.codable]
     codings = read_codings(coding_files) if coding_files else None
+    reviewed = reviewed_turns(coding_files) if coding_files else None
     if codings is not None:
         codings = codings[codings["transcript_id"].isin(set(units["transcript_id"]))]
         if codings.empty:
@@ -261,11 +273,11 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
         design = yaml.safe_load(Path(design_path).read_text(encoding="utf-8")).get("contrasts")
     meta_table = loaded.metadata
     info = {"corpus": _shown_path(corpus_dir), "corpus_hash": loaded.hash, "n_transcripts": len(loaded),
-            "codebook": _shown_path(codebook_path, corpus_dir), "codebook_hash": _file_digest(codebook_path)[:16],
+            "codebook": _shown_codebook(codebook_path, corpus_dir), "codebook_hash": _file_digest(codebook_path)[:16],
             "seed": seed, "k": k, "pipeline": f"{pipeline['pipeline']} {pipeline['pipeline_version']}".strip(),
             "pseudonymised": f"{int(meta_table['pseudonymised'].eq(True).sum())} van {len(meta_table)}",
             "versions": _versions()}
     return Analysis(segments=segments, units=units, tags=tags, codebook=cb, codes=codes,
                     labels={c.id: c.label_in("nl") for c in cb.codes}, metadata=meta_table,
                     problems=list(loaded.warnings), documents=documents, documents_meta=meta, model=model,
-                    codings=codings, design=design, info=info, notes=notes)
+                    codings=codings, design=design, info=info, notes=notes, reviewed=reviewed)

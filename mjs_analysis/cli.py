@@ -66,7 +66,7 @@ def _cmd_tag(args) -> int:
 
     corpus = load_corpus(args.paths)
     _print_problems(corpus.problems, sys.stderr)
-    codebook = Codebook.load(args.codebook)
+    codebook = Codebook.load(_resolve_codebook(args.paths, args.codebook))
     tags = tag(corpus.segments, codebook, unit=args.unit, all_speakers=args.all_speakers,
                cache=not args.no_cache, n_process=args.processes)
     _write_table(tags, args.format, args.output)
@@ -80,28 +80,40 @@ def _cmd_agreement(args) -> int:
     import pandas as pd
 
     from .codebook import Codebook
-    from .reliability import agreement, read_codings
+    from .reliability import agreement, read_codings, reviewed_turns, seen_by_all
     from .tagging import tag
 
     codings = read_codings(args.codings)
+    if args.corpus is None:  # the codings' own corpus: coding files live in CORPUS/coding/
+        homes = {Path(c).resolve().parent.parent for c in args.codings if Path(c).resolve().parent.name == "coding"}
+        if len(homes) != 1:
+            raise MjsError("which corpus do these codings belong to? pass --corpus FOLDER")
+        args.corpus = str(homes.pop())
     corpus = load_corpus(args.corpus)
     if corpus.errors:
         _print_problems(corpus.errors, sys.stderr)
         return 1
-    codebook = Codebook.load(args.codebook)
+    codebook = Codebook.load(_resolve_codebook(args.corpus, args.codebook))
     seg = corpus.segments
     from .readers.roles import CODED_ROLES
 
-    units = seg[seg.speaker_role.isin(CODED_ROLES) & seg.transcript_id.isin(set(codings.transcript_id))]
+    reviewed = reviewed_turns(args.codings)
+    coded_ids = set(codings.transcript_id) | (set() if reviewed is None else set(reviewed.transcript_id))
+    units = seg[seg.speaker_role.isin(CODED_ROLES) & seg.transcript_id.isin(coded_ids)]
     unknown = set(zip(codings.transcript_id, codings.turn)) - set(zip(units.transcript_id, units.turn))
     if unknown:
         tid, turn = sorted(unknown)[0]
         print(f"{len(unknown)} coded unit(s) are not respondent turns of {args.corpus}, e.g. {tid} turn {turn}",
               file=sys.stderr)
         return 1
+    if reviewed is not None:  # review logs: only the turns every coder has seen are units
+        seen = seen_by_all(codings, reviewed, units)
+        units = units.merge(seen, on=["transcript_id", "turn"])
+        codings = codings.merge(seen, on=["transcript_id", "turn"])
+        print(f"{len(units)} turn(s) reviewed by every coder are the units", file=sys.stderr)
     reference = None
     if args.tagger:
-        coded = seg[seg.transcript_id.isin(set(codings.transcript_id))]  # questions too: context for answers
+        coded = seg[seg.transcript_id.isin(coded_ids)]  # questions too: context for answers
         tags = tag(coded, codebook, cache=not args.no_cache)
         codings = pd.concat([codings, tags.assign(coder="tagger")[["transcript_id", "turn", "code", "coder"]]],
                             ignore_index=True)
@@ -134,7 +146,7 @@ def _cmd_learn(args) -> int:
     if corpus.errors:
         _print_problems(corpus.errors, sys.stderr)
         return 1
-    learner = CodeLearner(args.codebook, C=args.C, n_splits=args.folds, min_positives=args.min_positives,
+    learner = CodeLearner(_resolve_codebook(args.paths, args.codebook), C=args.C, n_splits=args.folds, min_positives=args.min_positives,
                           min_transcripts=args.min_transcripts, cache=not args.no_cache)
     try:
         learner.fit(corpus.segments, codings)
@@ -305,8 +317,21 @@ def _output(p, choices=("csv", "jsonl")) -> None:
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
 
 
+def _resolve_codebook(corpus, explicit):
+    """The one codebook rule (``codebook.resolve_codebook``), saying on stderr which codebook runs."""
+    from .codebook import resolve_codebook
+
+    path, origin = resolve_codebook(corpus, explicit)
+    print(f"codebook: {origin}", file=sys.stderr)
+    return path
+
+
+_CODEBOOK_HELP = ("codebook YAML (default: codebook.yml in the corpus folder, else the default codebook "
+                  "shipped with mjs-analysis, the demo codebook)")
+
+
 def _codebook(p) -> None:
-    p.add_argument("--codebook", default="corpus/codebook.yml", help="codebook YAML (default corpus/codebook.yml)")
+    p.add_argument("--codebook", default=None, help=_CODEBOOK_HELP)
     p.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-text cache")
 
 
@@ -352,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "the rule tagger joins as a coder and gets precision, recall and F1 against each human.")
     p.add_argument("codings", nargs="+", metavar="CODINGS", help="coding CSV files")
     p.add_argument("--tagger", action="store_true", help="add the rule tagger as a coder")
-    p.add_argument("--corpus", default="corpus", help="the transcripts the codings refer to (default corpus)")
+    p.add_argument("--corpus", default=None,
+                   help="the transcripts the codings refer to (default: the folder holding their coding/ folder)")
     _codebook(p)
     _output(p, ("table", "csv", "jsonl"))
     p.set_defaults(func=_cmd_agreement)
@@ -403,7 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="reports", help="where the reports go (default reports)")
     p.add_argument("--neighbourhood", action="append", metavar="NAME",
                    help="only this neighbourhood's report (repeatable)")
-    p.add_argument("--codebook", default=None, help="codebook YAML (default: codebook.yml in the corpus folder)")
+    p.add_argument("--codebook", default=None, help=_CODEBOOK_HELP)
     p.add_argument("--notebooks", default=None, metavar="DIR", help="notebook sources (default: the bundled suite)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks run side by side (default 2)")

@@ -26,15 +26,18 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 import yaml
 
 from .errors import MjsError, Problem
 
-__all__ = ["Code", "Rules", "Codebook", "CodebookError", "DEFAULT_CODEBOOK"]
+__all__ = ["Code", "Rules", "Codebook", "CodebookError", "DEFAULT_CODEBOOK", "resolve_codebook"]
 
-DEFAULT_CODEBOOK = Path("corpus") / "codebook.yml"
+# The codebook shipped inside the package: a copy of the demo corpus's ``corpus/codebook.yml``
+# (tests/test_codebook_rule.py keeps the two identical). Never a path relative to the working directory.
+DEFAULT_CODEBOOK = Path(__file__).resolve().parent / "data" / "codebook.yml"
 CODE_KEYS = {"id", "label", "definition", "parent", "colour", "examples", "codable", "rules"}
 RULE_KEYS = {"terms", "phrases", "regex", "exclude", "weak", "decoys", "on_negation", "min_hits"}
 TOP_KEYS = {"version", "language", "codes"}
@@ -159,7 +162,7 @@ class Codebook:
 
         Parameters
         ----------
-        path : str or Path, default "corpus/codebook.yml"
+        path : str or Path, default the package's own codebook (a copy of the demo codebook)
         nlp : spaCy Language, optional
             The tokenizer used to check that one-word terms stay one token (else they could never
             match). Defaults to ``spacy.blank(language)``.
@@ -367,3 +370,45 @@ def _rules(cid: str, raw: dict, tokenizer, path, problems) -> Rules:
     return Rules(tuple(t.lower() for t, _ in terms), tuple(p.lower() for p, _ in phrases),
                  tuple(r for r, _ in regexes), tuple(e.lower() for e, _ in exclude),
                  tuple(w.lower() for w, _ in weak), on_negation, min_hits, tuple(d.lower() for d, _ in decoys))
+
+
+def resolve_codebook(corpus: str | Path | Sequence[str | Path] | None = None,
+                     explicit: str | Path | None = None) -> tuple[Path, str]:
+    """Which codebook applies to a corpus, and a sentence saying why: the one rule of every command.
+
+    1. ``explicit`` (``--codebook FILE``, ``codebook=`` in Python or a notebook parameter) when given;
+    2. else ``codebook.yml`` in the corpus folder (for transcript files: the folder that holds them);
+    3. else the default codebook shipped inside the package (:data:`DEFAULT_CODEBOOK`, the demo codebook).
+
+    Nothing is looked up relative to the working directory. ``corpus`` may be a folder, a file, or several
+    of them (``mjs tag a/ b/x.txt``); when their folders hold different ``codebook.yml`` files and no
+    ``explicit`` codebook is given, that is an error (which one would apply is a guess).
+
+    Returns
+    -------
+    (path, origin) : the codebook's path and a short English description of where it came from, e.g.
+    ``"corpus/codebook.yml (the corpus folder's codebook.yml)"``.
+    """
+    if corpus is None:
+        paths: list[Path] = []
+    elif isinstance(corpus, (str, Path)):
+        paths = [Path(corpus)]
+    else:
+        paths = [Path(p) for p in corpus]
+    folders = list(dict.fromkeys(p if p.is_dir() else p.parent for p in paths))
+    found = [f / "codebook.yml" for f in folders if (f / "codebook.yml").is_file()]
+    if explicit is not None:
+        explicit = Path(explicit)
+        if not explicit.is_file():
+            raise MjsError(f"{explicit}: codebook not found (--codebook)")
+        ignored = [f for f in found if f.resolve() != explicit.resolve()]
+        note = f"; {ignored[0]} is not used" if ignored else ""
+        return explicit, f"{explicit.as_posix()} (given with --codebook{note})"
+    distinct = {f.read_bytes(): f for f in found}
+    if len(distinct) > 1:
+        raise MjsError(f"{' and '.join(f.as_posix() for f in found)} differ; pass --codebook FILE to choose one")
+    if found:
+        return found[0], f"{found[0].as_posix()} (the corpus folder's codebook.yml)"
+    where = ", ".join(f.as_posix() for f in folders) or "no corpus folder"
+    return DEFAULT_CODEBOOK, (f"the default codebook of mjs-analysis ({DEFAULT_CODEBOOK.name}, the demo codebook; "
+                              f"no codebook.yml in {where})")

@@ -4,6 +4,12 @@ Codings are tidy tables with one row per (transcript_id, turn, code, coder), as 
 ``corpus/coding/`` and the output of :func:`mjs_analysis.tag` are. Agreement is computed over *units*:
 every respondent turn of the transcripts that were coded, so that a turn nobody coded counts as agreement
 that no code applies.
+
+A coding file may also be a *review log*, as the explorer writes it (``coding/<coder>.csv``): the same
+columns plus ``decision`` (``accept``/``add`` give the code, ``reject``/``remove`` take it back; ``none``
+and ``note`` only mark the turn as reviewed), one row per decision in the order they were made.
+:func:`read_codings` keeps the codes whose last decision gives them; :func:`coverage` says which turns each
+coder has seen (a log: the reviewed turns; a plain file: every respondent turn of its transcripts).
 """
 
 from __future__ import annotations
@@ -17,14 +23,18 @@ from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from .errors import MjsError
 
-__all__ = ["krippendorff_alpha", "cohen_kappa", "read_codings", "agreement", "code_reliability", "CODING_COLUMNS",
-           "RELIABLE_ALPHA"]
+__all__ = ["krippendorff_alpha", "cohen_kappa", "read_codings", "fold_decisions", "reviewed_turns", "seen_by_all",
+           "agreement",
+           "code_reliability", "CODING_COLUMNS", "RELIABLE_ALPHA"]
 
 #: Krippendorff's threshold: below it a code's automatic coding is too unreliable to build conclusions on.
 RELIABLE_ALPHA = 0.667
 
 CODING_COLUMNS = ["transcript_id", "turn", "code", "coder"]
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
+GIVING = ("accept", "add")          # decisions of a review log that give a turn a code
+TAKING = ("reject", "remove")       # ... and that take it back
+TURN_ONLY = ("none", "note")        # ... and that only mark the turn as reviewed (no code)
 
 
 def krippendorff_alpha(data, level: str = "nominal") -> float:
@@ -130,8 +140,54 @@ def read_codings(paths: Sequence[str | Path]) -> pd.DataFrame:
             raise MjsError(f"{path}: codings need the columns {', '.join(CODING_COLUMNS)}; missing {', '.join(missing)}")
         if not pd.api.types.is_integer_dtype(frame["turn"]):
             raise MjsError(f"{path}: the 'turn' column must hold whole numbers")
+        if "decision" in frame.columns:
+            frame = fold_decisions(frame, path)
         frames.append(frame[CODING_COLUMNS])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CODING_COLUMNS)
+
+
+def fold_decisions(log: pd.DataFrame, path: str | Path = "") -> pd.DataFrame:
+    """The codes a review log gives: per (transcript_id, turn, code, coder) the last decision, if it gives one."""
+    decision = log["decision"].fillna("").astype(str).str.strip()
+    unknown = sorted(set(decision) - set(GIVING) - set(TAKING) - set(TURN_ONLY) - {""})
+    if unknown:
+        raise MjsError(f"{path}: unknown decision(s) {', '.join(map(repr, unknown))}; "
+                       f"expected {', '.join(GIVING + TAKING + TURN_ONLY)}")
+    rows = log.assign(decision=decision.replace("", "add"))
+    rows = rows[rows["code"].fillna("").astype(str).str.strip() != ""]
+    rows = rows[~rows["decision"].isin(TURN_ONLY)]
+    last = rows.drop_duplicates(["transcript_id", "turn", "code", "coder"], keep="last")
+    return last[last["decision"].isin(GIVING)].reset_index(drop=True)
+
+
+def reviewed_turns(paths: Sequence[str | Path]) -> pd.DataFrame | None:
+    """``transcript_id, turn, coder`` of every turn a review log holds a decision on; None without logs."""
+    frames = []
+    for path in paths:
+        try:
+            frame = pd.read_csv(path, dtype={"transcript_id": str, "coder": str})
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            raise MjsError(f"{path}: cannot read codings: {exc}") from None
+        if "decision" in frame.columns:
+            frames.append(frame[["transcript_id", "turn", "coder"]])
+    if not frames:
+        return None
+    return pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def seen_by_all(codings: pd.DataFrame, reviewed: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The (transcript_id, turn) pairs every coder has seen: a review log's reviewed turns, a plain coding
+    file's every respondent turn of the transcripts it codes."""
+    keys = units[["transcript_id", "turn"]].drop_duplicates()
+    logged = set(reviewed["coder"])
+    for coder in sorted(set(codings["coder"]) | logged):
+        if coder in logged:
+            seen = reviewed.loc[reviewed["coder"] == coder, ["transcript_id", "turn"]]
+        else:
+            tids = set(codings.loc[codings["coder"] == coder, "transcript_id"])
+            seen = units.loc[units["transcript_id"].isin(tids), ["transcript_id", "turn"]]
+        keys = keys.merge(seen.drop_duplicates(), on=["transcript_id", "turn"])
+    return keys
 
 
 def agreement(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str],

@@ -325,7 +325,7 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
     neighbourhoods : list of str, optional
         Only these neighbourhoods' reports (the other notebooks are not run).
     codebook : path, optional
-        Default: ``codebook.yml`` in the corpus folder.
+        Default: ``codebook.yml`` in the corpus folder, else the package's default codebook (``resolve_codebook``).
     notebooks : path, optional
         The notebook sources (default: the suite in ``notebooks/``).
     seed : int, default 0
@@ -375,6 +375,7 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         progress(f"analysis: {analysis.info['n_transcripts']} transcripts, {len(analysis.units)} respondent turns, "
                  f"{len(analysis.neighbourhoods)} neighbourhoods, pipeline {analysis.info['pipeline']} "
                  f"({time.perf_counter() - start:.1f} s)")
+        progress(f"codebook: {analysis.info.get('codebook_origin', analysis.info['codebook'])}")
         # The kernels run beside the corpus folder and get paths relative to it: no path of the
         # researcher's machine reaches the executed notebooks.
         cwd = corpus.resolve().parent

@@ -131,10 +131,25 @@ def agreement_table(A) -> pd.DataFrame | None:
 
     if A.codings is None:
         return None
-    coded = A.units[A.units["transcript_id"].isin(set(A.codings["transcript_id"]))]
-    tagger = A.tags[A.tags["transcript_id"].isin(set(coded["transcript_id"]))]
-    both = pd.concat([A.codings, tagger.assign(coder="tagger")[["transcript_id", "turn", "code", "coder"]]])
+    codings, coded = _coded(A)
+    tagger = A.tags.merge(coded[["transcript_id", "turn"]], on=["transcript_id", "turn"])
+    both = pd.concat([codings, tagger.assign(coder="tagger")[["transcript_id", "turn", "code", "coder"]]])
     return agreement(both, coded, A.codes, reference="tagger")
+
+
+def _coded(A) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The manual codings and the turns they cover: every coded turn of the coded transcripts, or, with
+    review logs, only the turns every coder has reviewed (a half-reviewed transcript is not all "no code")."""
+    from .reliability import seen_by_all
+
+    coded = A.units[A.units["transcript_id"].isin(set(A.codings["transcript_id"]))]
+    codings = A.codings
+    reviewed = getattr(A, "reviewed", None)
+    if reviewed is not None:
+        seen = seen_by_all(codings, reviewed, coded)
+        coded = coded.merge(seen, on=["transcript_id", "turn"])
+        codings = codings.merge(seen, on=["transcript_id", "turn"])
+    return codings, coded
 
 
 def code_reliability(A, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -146,9 +161,9 @@ def code_reliability(A, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
         return pd.DataFrame({"code": list(A.codes), "alpha": float("nan"), "alpha_low": float("nan"),
                              "alpha_high": float("nan"), "precision": float("nan"), "recall": float("nan"),
                              "f1": float("nan"), "n_units": 0, "n_transcripts": 0, "reliable": False})
-    coded = A.units[A.units["transcript_id"].isin(set(A.codings["transcript_id"]))]
-    tagger = A.tags[A.tags["transcript_id"].isin(set(coded["transcript_id"]))]
-    return per_code(A.codings, tagger, coded, A.codes, n_boot=n_boot, seed=seed)
+    codings, coded = _coded(A)
+    tagger = A.tags.merge(coded[["transcript_id", "turn"]], on=["transcript_id", "turn"])
+    return per_code(codings, tagger, coded, A.codes, n_boot=n_boot, seed=seed)
 
 
 def reliability(A, table: pd.DataFrame | None = None, per_code: pd.DataFrame | None = None) -> list[str]:

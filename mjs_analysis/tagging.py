@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .codebook import Codebook
+from .codebook import DEFAULT_CODEBOOK, Codebook
 from .features import Parsed, parse
 from .nlp import get_nlp
 from .readers.roles import CODED_ROLES
@@ -578,7 +578,7 @@ def _load_codebook(codebook) -> Codebook:
 
 def tag(
     segments: pd.DataFrame,
-    codebook: Codebook | str | Path = "corpus/codebook.yml",
+    codebook: Codebook | str | Path = DEFAULT_CODEBOOK,
     *,
     unit: str = "turn",
     all_speakers: bool = False,
@@ -593,7 +593,7 @@ def tag(
     segments : DataFrame
         ``Corpus.segments`` (needs ``transcript_id``, ``turn``, ``text``, ``start_char``,
         ``speaker``, ``speaker_role``; ``language`` if present, else Dutch).
-    codebook : Codebook or path, default "corpus/codebook.yml"
+    codebook : Codebook or path, default the package's default codebook (the demo codebook)
     unit : {"turn", "sentence"}, default "turn"
         One row per (turn, code), or per (turn, sentence, code).
     all_speakers : bool, default False
@@ -689,7 +689,7 @@ class CodebookTagger(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    codebook : Codebook or str or Path, default "corpus/codebook.yml"
+    codebook : Codebook or str or Path, default the package's default codebook (the demo codebook)
     language : {"nl", "en"}, default "nl"
     cache : bool, default True
 
@@ -705,7 +705,7 @@ class CodebookTagger(TransformerMixin, BaseEstimator):
     >>> tagger.fit_transform(["Ik heb er geen vertrouwen meer in."])["wantrouwen"]  # doctest: +SKIP
     """
 
-    def __init__(self, codebook="corpus/codebook.yml", *, language: str = "nl", cache: bool = True):
+    def __init__(self, codebook=DEFAULT_CODEBOOK, *, language: str = "nl", cache: bool = True):
         self.codebook = codebook
         self.language = language
         self.cache = cache

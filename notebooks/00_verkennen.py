@@ -11,12 +11,13 @@
 # ---
 
 # %% [markdown]
-# # 00 · Verkennen
+# # 00 · Verkennen, coderen en beoordelen
 #
 # Een werkblad voor onderzoekers in JupyterLab: filter de beurten op buurt, rol, spreker en code, zoek een
-# woord in zijn context (keyword in context) en lees de volledige beurt met de beurten ervoor en erna.
-# Dit notebook is bedoeld om interactief te gebruiken (`make lab`); `mjs run` neemt het niet op in de
-# rapporten, omdat de knoppen in een statische HTML-pagina niet werken.
+# woord in zijn context (keyword in context), lees een beurt met de beurten ervoor en erna, en codeer hem:
+# keur de automatische codes goed of af en voeg zelf codes toe. Dit notebook is bedoeld om interactief te
+# gebruiken (`make lab`); `mjs run` neemt het niet op in de rapporten, omdat de knoppen in een statische
+# HTML-pagina niet werken.
 
 # %% tags=["parameters"]
 corpus = "../corpus"
@@ -33,16 +34,27 @@ from mjs_analysis.explore import context, explorer, filter_turns, kwic
 
 pd.set_option("display.max_colwidth", 200)
 A = analyse(corpus, codebook, seed=seed)
+print("Codeboek:", A.info["codebook_origin"])
 provenance(A)
 
 # %% [markdown]
 # ## Het verkenpaneel
 #
-# Kies filters en typ een zoekterm (een woord of het begin ervan: `vertrouw` vindt ook *vertrouwen* en
-# *vertrouwd*). Kies daarna een beurt om hem in zijn gesprek te lezen.
+# Kies filters (de lijsten met rollen, sprekers en codes passen zich aan de gekozen buurt aan) en typ een
+# zoekterm: een woord of het begin ervan (`vertrouw` vindt ook *vertrouwen* en *vertrouwd*). Kies daarna
+# een beurt om hem in zijn gesprek te lezen. Codes staan er met hun naam; houd de muis erboven voor de id.
+#
+# **Coderen en beoordelen.** Vul bij *Codeur* uw naam in (Enter). Bij de gekozen beurt ziet u de
+# automatische codes met hun bewijs en de regel die ze gaf: *Klopt* of *Klopt niet*. Voeg zelf een code toe
+# (de definitie staat eronder), of kies *Geen code van toepassing*, en schrijf zo nodig een korte notitie.
+# Elke beslissing wordt meteen opgeslagen in `coding/<uw naam>.csv` in de corpusmap (de vorm die
+# `mjs agreement` leest); *Laatste beslissing ongedaan maken* neemt de laatste terug. *Volgende* stelt
+# beurten voor die nog niet beoordeeld zijn: eerst die de tagger alleen op zwakke aanwijzingen of via een
+# ontkenning codeerde, dan die met codes waarvan nog weinig voorbeelden beoordeeld zijn. Na `mjs run` staat
+# de overeenstemming tussen uw beoordeling en de tagger in `02_codering`.
 
 # %%
-explorer(A.segments, A.tags)
+explorer(A, corpus=corpus)
 
 # %% [markdown]
 # ## Dezelfde functies zonder knoppen

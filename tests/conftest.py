@@ -66,3 +66,15 @@ def _isolated_nlp_and_cache(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/browser runs only when named on the command line (``make test-browser``), never in ``make test``."""
+    browser = Path(__file__).resolve().parent / "browser"
+    path = Path(collection_path).resolve()
+    if path == browser or browser in path.parents:
+        asked = [Path(str(a).split("::")[0]).resolve() for a in config.args]
+        if not any(a == browser or browser in a.parents for a in asked):
+            return True
+    return None

@@ -31,11 +31,34 @@ def test_environment_yml_mirrors_pyproject():
     assert conda_side == pip_side
 
 
-def test_ci_runs_make_test_only():
-    commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+def test_ci_runs_make_test_then_the_browser_test():
+    commands = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
                 if line.strip() and not line.lstrip().startswith("#")]
-    assert commands[-1].strip() == "make test"
-    assert not any(re.search(r"\bpip\b|\binstall\b", c) for c in commands)
+    assert commands[-2:] == ["make test", "make test-browser"]
+    installs = [c for c in commands if re.search(r"\bpip\b|\binstall\b", c)]
+    # the only thing CI installs itself is Debian's Chromium, and only when it is missing
+    assert installs and all(re.search(r"apt-get install -y chromium$", c) for c in installs)
+    assert any(c.startswith("command -v chromium") for c in commands)  # ... only when it is missing
+
+
+def test_browser_extra_and_make_target():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert [_name(r) for r in project["optional-dependencies"]["browser"]] == ["playwright"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test-browser:.*\n\t.*pytest.* tests/browser$", makefile, re.M)
+    assert re.search(r"^test: .*\n\t\$\(BIN\)/python -m pytest -q$", makefile, re.M)  # plain: no browser
+    readme = (ROOT / "README.md").read_text()
+    assert "make test-browser" in readme and "chromium" in readme
+
+
+def test_lab_settings_open_py_as_notebooks():
+    import json
+
+    overrides = json.loads((ROOT / "jupyter" / "overrides.json").read_text())
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["python"] == "Jupytext Notebook"
+    makefile = (ROOT / "Makefile").read_text()
+    assert "share/jupyter/lab/settings/overrides.json" in makefile and "jupyter/overrides.json" in makefile
 
 
 def test_readme_names_the_two_commands():

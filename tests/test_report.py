@@ -110,3 +110,32 @@ def test_neighbourhood_summary_states_differences_with_intervals_or_too_little_d
 def test_role_plurals():
     assert [summary.plural(r) for r in ("bewoner", "ambtenaar", "initiatiefnemer")] == [
         "bewoners", "ambtenaren", "initiatiefnemers"]
+
+
+def test_agreement_with_a_review_log_counts_only_the_reviewed_turns(tmp_path):
+    """A coder who reviewed three turns of a transcript has said nothing about its other turns."""
+    import shutil
+
+    from mjs_analysis.analysis import analyse
+    from mjs_analysis.explore.coding_file import CodingFile
+
+    from .conftest import CORPUS, quiet
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(CORPUS / "kb01.txt", folder)
+    shutil.copy(CORPUS / "codebook.yml", folder)
+    meta = (CORPUS / "metadata.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "metadata.csv").write_text("\n".join([meta[0]] + [r for r in meta if r.startswith("kb01,")]) + "\n",
+                                         encoding="utf-8")
+    A0 = quiet(analyse, folder, k=2, cache=False)
+    turns = A0.units["turn"].tolist()[:3]
+    log = CodingFile(folder, "Anna")
+    log.record("kb01", turns[0], "none")
+    log.record("kb01", turns[1], "add", code="financiering", source="hand")
+    log.record("kb01", turns[2], "none")
+    A = quiet(analyse, folder, k=2, cache=False)
+    table = summary.agreement_table(A)
+    assert A.reviewed is not None and len(A.units) > 3
+    assert set(table.loc[table["code"] != "(all codes)", "n_units"]) == {3}  # not every turn of kb01
+    assert set(summary.code_reliability(A, n_boot=20)["n_units"]) <= {3}

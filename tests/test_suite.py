@@ -457,5 +457,5 @@ def test_a_good_run_prints_only_its_own_lines(tiny_suite, small_corpus, tmp_path
     assert main(["run", "--corpus", str(small_corpus), "--output", str(tmp_path / "out"), "--notebooks",
                  str(tiny_suite)]) == 0
     err = capfd.readouterr().err.splitlines()
-    own = re.compile(r"^(analysis: .*|\[\d+/\d+\] \S+: ok \(\d+\.\d s\)|\d+ of \d+ notebooks ran; reports in .*)$")
+    own = re.compile(r"^(analysis: .*|codebook: .*|\[\d+/\d+\] \S+: ok \(\d+\.\d s\)|\d+ of \d+ notebooks ran; reports in .*)$")
     assert err and all(own.match(line) for line in err), err  # no kernel log lines, no warnings

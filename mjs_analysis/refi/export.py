@@ -236,7 +236,8 @@ def export(paths, to: str | Path, *, codebook=None, codings: Iterable[str | Path
     to : str or Path
         ``FILE.qdpx`` (the project) or ``FILE.qdc`` (the codebook alone).
     codebook : Codebook or path, optional
-        Default: ``codebook.yml`` in the (first) corpus folder, else ``corpus/codebook.yml``.
+        Default (:func:`~mjs_analysis.codebook.resolve_codebook`): ``codebook.yml`` in the corpus folder, else
+        the codebook shipped with mjs-analysis.
     codings : list of paths, optional
         Manual coding CSVs (``transcript_id, turn, code, coder``, optionally ``start_char, end_char``
         and ``note``); each coder becomes a user.
@@ -266,10 +267,10 @@ def export(paths, to: str | Path, *, codebook=None, codings: Iterable[str | Path
     if not isinstance(tagger, bool):
         raise ValueError(f"The 'tagger' parameter of export must be True or False. Got {tagger!r} instead.")
     folders = [] if isinstance(paths, Corpus) else [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
-    if codebook is None:
-        found = [f / "codebook.yml" for f in folders if (f / "codebook.yml").is_file()]
-        codebook = found[0] if found else Path("corpus") / "codebook.yml"
-    if not isinstance(codebook, Codebook):
+    if not isinstance(codebook, Codebook):  # the one codebook rule: given, else the folder's, else the default
+        from ..codebook import resolve_codebook
+
+        codebook, _ = resolve_codebook(folders, codebook)
         codebook = Codebook.load(codebook)
     if to.suffix.lower() == ".qdc":
         to.parent.mkdir(parents=True, exist_ok=True)
