@@ -201,7 +201,9 @@ def _to_html(executed: Path, title: str | None = None) -> Path:
     toc = _toc([c.source for c in view.cells if c.cell_type == "markdown"])
     first_text = next((i for i, c in enumerate(view.cells) if c.cell_type == "markdown"), -1)
     if toc:
-        view.cells.insert(first_text + 1, nbformat.v4.new_markdown_cell(toc))
+        cell = nbformat.v4.new_markdown_cell(toc)
+        cell["id"] = "inhoud"  # nbformat draws a random id: the HTML would differ on every run
+        view.cells.insert(first_text + 1, cell)
     exporter = HTMLExporter(template_name="mjs", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True, language_code="nl")
     body, _ = exporter.from_notebook_node(view)

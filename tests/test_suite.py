@@ -115,6 +115,8 @@ def test_a_rerun_writes_identical_notebooks(fresh_reports, tmp_path, monkeypatch
     run("corpus", tmp_path, neighbourhoods=["Holendrecht"], progress=lambda line: None)
     name = "04_buurt_holendrecht.ipynb"
     assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+    html_name = name.replace(".ipynb", ".html")  # the reviewers' page too: no random ids, no run times
+    assert (tmp_path / html_name).read_bytes() == (out / html_name).read_bytes()
 
 
 # --------------------------------------------------------------------------- odd corpora
