@@ -17,6 +17,9 @@ from . import __version__
 from .corpus import load_corpus
 from .errors import MjsError, MjsWarning
 
+#: ``mjs_analysis.learn.FEATURES``, repeated here so that parsing the command line does not import scikit-learn.
+LEARN_FEATURES = ("rules", "lemmas", "chars")
+
 
 def _print_problems(problems, stream) -> None:
     for p in sorted(problems, key=lambda p: (p.path, p.line or 0)):
@@ -136,7 +139,8 @@ def _cmd_learn(args) -> int:
     from .learn import CodeLearner
     from .reliability import read_codings
 
-    paths = args.codings or sorted(str(p) for p in Path(args.paths[0]).glob("coding/*.csv"))
+    # Without --codings, every folder brings its own coding/ (several coded corpora can train one model).
+    paths = args.codings or [str(p) for folder in args.paths for p in sorted(Path(folder).glob("coding/*.csv"))]
     if not paths:
         print(f"no codings: give --codings FILE..., or put turn-level CSVs in {args.paths[0]}/coding/",
               file=sys.stderr)
@@ -146,7 +150,8 @@ def _cmd_learn(args) -> int:
     if corpus.errors:
         _print_problems(corpus.errors, sys.stderr)
         return 1
-    learner = CodeLearner(_resolve_codebook(args.paths, args.codebook), C=args.C, n_splits=args.folds, min_positives=args.min_positives,
+    learner = CodeLearner(_resolve_codebook(args.paths, args.codebook), features=tuple(args.features), C=args.C,
+                          n_splits=args.folds, min_positives=args.min_positives,
                           min_transcripts=args.min_transcripts, cache=not args.no_cache)
     try:
         learner.fit(corpus.segments, codings)
@@ -394,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--codings", nargs="+", metavar="CSV", help="coding files (default: PATH/coding/*.csv)")
     p.add_argument("--apply", nargs="+", metavar="PATH", help="transcripts to suggest codes for")
     p.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1.0)")
+    p.add_argument("--features", nargs="+", choices=list(LEARN_FEATURES), default=list(LEARN_FEATURES),
+                   help="feature blocks of the classifier (default: all)")
     p.add_argument("--folds", type=int, default=5, help="folds of the grouped cross-validation (default 5)")
     p.add_argument("--min-positives", type=int, default=8, help="fewer coded turns: keep the rules (default 8)")
     p.add_argument("--min-transcripts", type=int, default=3,

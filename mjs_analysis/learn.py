@@ -50,6 +50,9 @@ from .readers.roles import CODED_ROLES
 __all__ = ["CodeLearner", "grouped_folds", "turn_labels", "MODELS"]
 
 MODELS = ("rules", "learned", "combined")
+#: The feature blocks a classifier can use: the rule tagger's output, lemma tf-idf (with the question's), and
+#: character n-grams of the turn.
+FEATURES = ("rules", "lemmas", "chars")
 _THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
@@ -68,16 +71,24 @@ def grouped_folds(groups: Sequence, n_splits: int = 5) -> list[tuple[np.ndarray,
 
 
 def turn_labels(codings: pd.DataFrame, units: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-    """A unit × code 0/1 table: 1 where at least half of the coders of ``codings`` gave the code."""
+    """A unit × code 0/1 table: 1 where at least half of the coders of that unit's transcript gave the code.
+
+    Coders often split the transcripts between them: a coder counts only for the transcripts that coder coded
+    (gave at least one code in), so one coder's transcripts are labelled by that coder alone.
+    """
     from .tagging import code_matrix
 
-    coders = list(dict.fromkeys(codings["coder"])) if "coder" in codings and len(codings) else ["_"]
-    total = None
-    for coder in coders:
-        part = codings[codings["coder"] == coder] if "coder" in codings else codings
+    if "coder" not in codings or not len(codings):
+        return code_matrix(codings, units, codes)
+    total, n_coders = None, np.zeros(len(units))
+    tids = units["transcript_id"].astype(str).to_numpy()
+    for coder in dict.fromkeys(codings["coder"]):
+        part = codings[codings["coder"] == coder]
         m = code_matrix(part, units, codes)
         total = m if total is None else total + m
-    return (total >= len(coders) / 2).astype(int)
+        n_coders += np.isin(tids, part["transcript_id"].astype(str).unique())
+    given = (total.to_numpy() >= n_coders[:, None] / 2) & (n_coders[:, None] > 0)
+    return pd.DataFrame(given.astype(int), index=total.index, columns=total.columns)
 
 
 @dataclass
@@ -87,6 +98,7 @@ class _Data:
     tags: pd.DataFrame      # the rule tagger's rows
     rule_x: np.ndarray      # the rule features
     docs: list[list[str]]   # lemmas of each unit (and of its question, prefixed "q:")
+    texts: list[str]        # the text of each unit (for character n-grams)
 
 
 class CodeLearner(BaseEstimator):
@@ -95,6 +107,9 @@ class CodeLearner(BaseEstimator):
     Parameters
     ----------
     codebook : Codebook or str or Path, default "corpus/codebook.yml"
+    features : sequence of {"rules", "lemmas", "chars"}, default all three
+        The feature blocks of the classifier: the rule features, the lemmas of the turn and its question
+        (tf-idf), character n-grams of the turn (tf-idf, 3 to 5 characters within words).
     C : float, default 1.0
         Inverse regularisation strength of the logistic regression (> 0).
     n_splits : int, default 5
@@ -124,9 +139,10 @@ class CodeLearner(BaseEstimator):
     >>> learner.suggest(new_segments)  # doctest: +SKIP
     """
 
-    def __init__(self, codebook="corpus/codebook.yml", *, C: float = 1.0, n_splits: int = 5,
+    def __init__(self, codebook="corpus/codebook.yml", *, features=FEATURES, C: float = 1.0, n_splits: int = 5,
                  min_positives: int = 8, min_transcripts: int = 3, min_gain: float = 0.02, cache: bool = True):
         self.codebook = codebook
+        self.features = features
         self.C = C
         self.n_splits = n_splits
         self.min_positives = min_positives
@@ -136,6 +152,12 @@ class CodeLearner(BaseEstimator):
 
     # --- parameters and data -------------------------------------------------------------------------
     def _validate(self) -> None:
+        feats = self.features
+        ok_feats = (isinstance(feats, (list, tuple)) and len(feats) > 0 and all(f in FEATURES for f in feats)
+                    and len(set(feats)) == len(feats))
+        if not ok_feats:
+            raise ValueError(f"The 'features' parameter of CodeLearner must be a non-empty list of distinct values "
+                             f"from {', '.join(map(repr, FEATURES))}. Got {feats!r} instead.")
         checks = [
             ("C", isinstance(self.C, (int, float)) and not isinstance(self.C, bool) and self.C > 0, "a number > 0"),
             ("n_splits", _is_int(self.n_splits) and self.n_splits >= 2, "a whole number >= 2"),
@@ -161,7 +183,8 @@ class CodeLearner(BaseEstimator):
 
         rules = code_matrix(tags, units, self.codes_)
         return _Data(units[["transcript_id", "turn"]].reset_index(drop=True), rules, tags,
-                     _rule_features(tags, units, self.codes_), _lemmas(seg, units, self.cache))
+                     _rule_features(tags, units, self.codes_), _lemmas(seg, units, self.cache),
+                     [str(t).lower() for t in units["text"]])
 
     # --- fitting -------------------------------------------------------------------------------------
     def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "CodeLearner":
@@ -181,10 +204,11 @@ class CodeLearner(BaseEstimator):
         groups = data.units["transcript_id"].to_numpy()
         folds = grouped_folds(groups, self.n_splits)
         self.cv_folds_ = [(set(groups[tr]), set(groups[te])) for tr, te in folds]
-        rows, self.models_, self.vectorizer_ = [], {}, _vectorizer().fit(data.docs)
-        x_all = _design(self.vectorizer_, data)
+        rows, self.models_ = [], {}
+        self.vectorizer_ = _Vectorizers(self.features).fit(data, np.arange(len(data.docs)))
+        x_all = self.vectorizer_.transform(data)
         # One design per outer fold, its vocabulary and idf from the training side only.
-        fold_x = [_design(_vectorizer().fit([data.docs[i] for i in train]), data) for train, _ in folds]
+        fold_x = [_Vectorizers(self.features).fit(data, train).transform(data) for train, _ in folds]
         for code in self.codes_:
             rows.append(self._fit_code(code, y[code].to_numpy(), data, groups, folds, fold_x, x_all))
         self.report_ = pd.DataFrame(rows)
@@ -233,7 +257,7 @@ class CodeLearner(BaseEstimator):
     def _proba(self, data: _Data) -> pd.DataFrame:
         out = pd.DataFrame(np.nan, index=pd.MultiIndex.from_frame(data.units), columns=self.codes_)
         if self.models_ and len(data.units):
-            x = _design(self.vectorizer_, data)
+            x = self.vectorizer_.transform(data)
             for code, m in self.models_.items():
                 out[code] = m.predict_proba(x)[:, 1]
         return out
@@ -291,19 +315,41 @@ def _is_int(x) -> bool:
 
 
 def _model(C: float) -> LogisticRegression:
-    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000)
+    # liblinear shuffles the data: a fixed seed keeps the model the same on every machine.
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0)
 
 
-def _vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
+class _Vectorizers:
+    """The design matrix of the chosen feature blocks, vocabularies and idf fitted on training units only."""
+
+    def __init__(self, features: Sequence[str]):
+        self.features = tuple(features)
+        self.lemmas = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True)
+        # Character n-grams within words: Dutch compounds and inflections share them ("buurtbudget",
+        # "budgetten"), so they carry what a lemma table without a trained pipeline misses.
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
+                                     lowercase=False, max_features=50000, dtype=np.float64)
+
+    def fit(self, data: _Data, rows) -> "_Vectorizers":
+        if "lemmas" in self.features:
+            self.lemmas.fit([data.docs[i] for i in rows])
+        if "chars" in self.features:
+            self.chars.fit([data.texts[i] for i in rows])
+        return self
+
+    def transform(self, data: _Data):
+        blocks = []
+        if "rules" in self.features:
+            blocks.append(sparse.csr_matrix(data.rule_x))
+        if "lemmas" in self.features:
+            blocks.append(self.lemmas.transform(data.docs))
+        if "chars" in self.features:
+            blocks.append(self.chars.transform(data.texts))
+        return sparse.hstack(blocks).tocsr()
 
 
 def _identity(doc):
     return doc
-
-
-def _design(vectorizer: TfidfVectorizer, data: _Data):
-    return sparse.hstack([sparse.csr_matrix(data.rule_x), vectorizer.transform(data.docs)]).tocsr()
 
 
 def _f1(y, pred) -> float:

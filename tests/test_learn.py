@@ -153,3 +153,72 @@ def test_mjs_learn_writes_suggestions_and_says_what_it_could_not_learn(tmp_path,
     cod[cod.transcript_id == "t00"].to_csv(one / "coding" / "c.csv", index=False)
     assert main(["learn", str(one), "--codebook", str(codebook.path)]) == 1
     assert "at least 2 transcripts" in capsys.readouterr().err
+
+
+def test_coders_who_split_the_transcripts_each_label_their_own():
+    # A coded t1 and t2, B only t2, C only t3: t1 and t3 are labelled by their one coder, t2 needs A or B.
+    units = pd.DataFrame({"transcript_id": ["t1", "t2", "t3", "t3"], "turn": [1, 1, 1, 2]})
+    cod = pd.DataFrame({"transcript_id": ["t1", "t2", "t3"], "turn": [1, 1, 1], "code": ["x", "x", "x"],
+                        "coder": ["A", "B", "C"]})
+    cod = pd.concat([cod, pd.DataFrame({"transcript_id": ["t2"], "turn": [9], "code": ["y"], "coder": ["A"]})])
+    labels = turn_labels(cod, units, ["x", "y"])
+    assert labels["x"].tolist() == [1, 1, 1, 0]
+    assert labels["y"].tolist() == [0, 0, 0, 0]
+
+
+def test_learning_from_coders_who_split_the_transcripts(codebook):
+    seg, cod = corpus(8)
+    # Every transcript coded by one coder only, half by A and half by B: every code is still learnable.
+    cod = cod[(cod.coder == "A") == cod.transcript_id.isin(["t00", "t01", "t02", "t03"])]
+    learner = CodeLearner(codebook, n_splits=4, min_gain=0.0).fit(seg, cod)
+    report = learner.report_.set_index("code")
+    assert report.at["frustratie", "n_positive"] == 8 * 3
+    assert report.at["frustratie", "model"] in ("learned", "combined")
+
+
+def test_character_ngrams_carry_a_word_to_its_compounds_and_inflections(codebook):
+    # Trained on "wachten"/"gewacht", the chars-only model finds "wachttijd" and "wachtten", unseen as words.
+    seg, cod = corpus(8)
+    learner = CodeLearner(codebook, features=("chars",), n_splits=4, min_gain=0.0).fit(seg, cod)
+    new = pd.DataFrame({"transcript_id": ["n1"] * 4, "turn": [0, 1, 2, 3], "speaker": ["I", "R", "I", "R"],
+                        "speaker_role": ["interviewer", "respondent", "interviewer", "respondent"],
+                        "text": ["Hoe ging het?", "Die wachttijd, wekenlang, en niemand belde.", "En toen?",
+                                 "Het feest was mooi."], "start_char": 0, "language": "nl"})
+    proba = learner.predict_proba(new)["frustratie"]
+    assert proba.iloc[0] > 0.5 > proba.iloc[1]
+
+
+@pytest.mark.parametrize("features", [(), ("words",), ("rules", "rules"), "rules"])
+def test_features_are_validated(codebook, features):
+    seg, cod = corpus(3)
+    with pytest.raises(ValueError, match="'features' parameter of CodeLearner"):
+        CodeLearner(codebook, features=features).fit(seg, cod)
+
+
+def test_the_command_line_offers_the_learners_features():
+    from mjs_analysis import cli, learn
+
+    assert cli.LEARN_FEATURES == learn.FEATURES
+
+
+def test_mjs_learn_takes_the_codings_of_every_folder(tmp_path, codebook, capsys):
+    from mjs_analysis.cli import main
+
+    seg, cod = corpus(6)
+    for name, tids in (("a", ["t00", "t01", "t02"]), ("b", ["t03", "t04", "t05"])):
+        (tmp_path / name / "coding").mkdir(parents=True)
+        rows = []
+        for tid in tids:
+            part = seg[seg.transcript_id == tid]
+            (tmp_path / name / f"{tid}.txt").write_text(
+                "".join(f"{r.speaker}: {r.text}\n" for r in part.itertuples()), encoding="utf-8")
+            position = {turn: i for i, turn in enumerate(part.turn)}
+            c = cod[cod.transcript_id == tid]
+            rows.append(c.assign(turn=[position[u] for u in c.turn]))
+        pd.concat(rows).to_csv(tmp_path / name / "coding" / "coders.csv", index=False)
+    out = tmp_path / "s.csv"
+    assert main(["learn", str(tmp_path / "a"), str(tmp_path / "b"), "--codebook", str(codebook.path),
+                 "--folds", "3", "--output", str(out)]) == 0
+    table = capsys.readouterr().err
+    frustration = next(line for line in table.splitlines() if line.strip().startswith("frustratie"))
+    assert frustration.split()[1:3] == ["18", "6"]  # 3 turns in each of 6 transcripts, from both folders
