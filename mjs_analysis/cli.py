@@ -19,6 +19,7 @@ from .errors import MjsError, MjsWarning
 
 #: ``mjs_analysis.learn.FEATURES``, repeated here so that parsing the command line does not import scikit-learn.
 LEARN_FEATURES = ("rules", "lemmas", "chars")
+LEARN_DEFAULT_FEATURES = ("lemmas", "chars")
 
 
 def _print_problems(problems, stream) -> None:
@@ -398,9 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
     _paths(p)
     p.add_argument("--codings", nargs="+", metavar="CSV", help="coding files (default: PATH/coding/*.csv)")
     p.add_argument("--apply", nargs="+", metavar="PATH", help="transcripts to suggest codes for")
-    p.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength (default 1.0)")
-    p.add_argument("--features", nargs="+", choices=list(LEARN_FEATURES), default=list(LEARN_FEATURES),
-                   help="feature blocks of the classifier (default: all)")
+    p.add_argument("--C", type=float, default=3.0, help="inverse regularisation strength (default 3.0)")
+    p.add_argument("--features", nargs="+", choices=list(LEARN_FEATURES), default=list(LEARN_DEFAULT_FEATURES),
+                   help="feature blocks of the classifier (default: lemmas chars)")
     p.add_argument("--folds", type=int, default=5, help="folds of the grouped cross-validation (default 5)")
     p.add_argument("--min-positives", type=int, default=8, help="fewer coded turns: keep the rules (default 8)")
     p.add_argument("--min-transcripts", type=int, default=3,

@@ -198,7 +198,7 @@ def test_features_are_validated(codebook, features):
 def test_the_command_line_offers_the_learners_features():
     from mjs_analysis import cli, learn
 
-    assert cli.LEARN_FEATURES == learn.FEATURES
+    assert cli.LEARN_FEATURES == learn.FEATURES and cli.LEARN_DEFAULT_FEATURES == learn.DEFAULT_FEATURES
 
 
 def test_mjs_learn_takes_the_codings_of_every_folder(tmp_path, codebook, capsys):
