@@ -13,7 +13,7 @@ Settings (rows), each against coder A and coder B separately:
   half, the corpus-dev development half and corpus-train.
 - **corpus-dev, development half** (dev01 dev02 dev04 dev07 dev09 dev11, `corpus-dev/split.yml`): the
   issue-15 rule work read its misses and false hits: IN-SAMPLE for the rules and the learner.
-- **corpus-train, writers left out**: the 112 transcripts of 14 writers (`corpus-train/README.md`), in 5
+- **corpus-train, writers left out**: the 144 transcripts of 18 writers (`corpus-train/README.md`), in 5
   folds of whole writers; each fold's learner is trained on the demo codings, the development half and
   the other writers. The rules were never tuned on corpus-train, so the rules' row is out-of-sample too.
   Scored against each transcript's first coder ("ref"; writer 1's batch has two coders, C is used).

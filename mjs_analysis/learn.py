@@ -197,11 +197,16 @@ class CodeLearner(BaseEstimator):
                      [str(t).lower() for t in units["text"]])
 
     # --- fitting -------------------------------------------------------------------------------------
-    def fit(self, segments: pd.DataFrame, codings: pd.DataFrame) -> "CodeLearner":
+    def fit(self, segments: pd.DataFrame, codings: pd.DataFrame, groups=None) -> "CodeLearner":
         """Learn from ``codings`` (``transcript_id, turn, code[, coder]``) of the turns in ``segments``.
 
         Only the transcripts that have codings are used; ``segments`` should hold their interviewer turns
         too (the question is a feature, and the rules use it as context).
+
+        ``groups`` (optional) maps transcript ids to larger groups that the cross-validation keeps apart as
+        well (the project, the interviewer, the writer): when the model will code transcripts of another
+        project, its thresholds are best chosen on folds that hold out whole projects. Transcripts it does
+        not name are a group of their own.
         """
         self._validate()
         self.codebook_ = _load_codebook(self.codebook)
@@ -211,9 +216,11 @@ class CodeLearner(BaseEstimator):
         if data.units["transcript_id"].nunique() < 2:
             raise ValueError("CodeLearner needs codings of at least 2 transcripts.")
         y = turn_labels(codings, data.units, self.codes_)
-        groups = data.units["transcript_id"].to_numpy()
+        tids = data.units["transcript_id"].astype(str)
+        named = {str(k): str(v) for k, v in dict(groups or {}).items()}
+        tids, groups = tids.to_numpy(), tids.map(lambda t: "g:" + named[t] if t in named else "t:" + t).to_numpy()
         folds = grouped_folds(groups, self.n_splits)
-        self.cv_folds_ = [(set(groups[tr]), set(groups[te])) for tr, te in folds]
+        self.cv_folds_ = [(set(tids[tr]), set(tids[te])) for tr, te in folds]
         rows, self.models_ = [], {}
         self.vectorizer_ = _Vectorizers(self.features).fit(data, np.arange(len(data.docs)))
         x_all = self.vectorizer_.transform(data)
@@ -226,7 +233,7 @@ class CodeLearner(BaseEstimator):
 
     def _fit_code(self, code, y, data, groups, folds, fold_x, x_all) -> dict:
         rule = data.rules[code].to_numpy()
-        n_pos, n_tr = int(y.sum()), int(len(set(groups[y == 1])))
+        n_pos, n_tr = int(y.sum()), int(data.units["transcript_id"][y == 1].nunique())
         row = {"code": code, "n_positive": n_pos, "n_transcripts": n_tr,
                "f1_rules": _f1(y, rule), "precision_rules": _precision(y, rule),
                "f1_learned": np.nan, "f1_combined": np.nan, "model": "rules", "threshold": np.nan, "note": ""}

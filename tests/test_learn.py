@@ -222,3 +222,13 @@ def test_mjs_learn_takes_the_codings_of_every_folder(tmp_path, codebook, capsys)
     table = capsys.readouterr().err
     frustration = next(line for line in table.splitlines() if line.strip().startswith("frustratie"))
     assert frustration.split()[1:3] == ["18", "6"]  # 3 turns in each of 6 transcripts, from both folders
+
+
+def test_groups_keep_whole_projects_apart_in_the_cross_validation(codebook):
+    seg, cod = corpus(8)
+    projects = {f"t{t:02d}": "p1" if t < 4 else "p2" for t in range(8)}
+    learner = CodeLearner(codebook, n_splits=4, min_gain=0.0).fit(seg, cod, groups=projects)
+    assert len(learner.cv_folds_) == 2  # two projects: two folds, each holding out one whole project
+    for train, test in learner.cv_folds_:
+        assert {projects[t] for t in train}.isdisjoint({projects[t] for t in test})
+    assert learner.report_.set_index("code").at["frustratie", "n_transcripts"] == 8
