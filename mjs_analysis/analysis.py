@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -27,7 +28,7 @@ from .readers.roles import CODED_ROLES
 
 __all__ = ["Analysis", "analyse", "provenance"]
 
-_FORMAT = 4  # bump when the pickled layout changes
+_FORMAT = 5  # bump when the pickled layout changes
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Analysis:
     info : provenance (see :func:`provenance`).
     notes : what could not be done and why, in Dutch, for the notebooks to show.
     reviewed : the turns each coder's review log holds a decision on (``transcript_id, turn, coder``), or None.
+    learner : with ``learn_from``, the learner's per-code report (``CodeLearner.report_``: which model coded
+        each code, and its cross-validated F1), else None; ``tags`` then has ``source`` and ``probability``.
     """
 
     segments: pd.DataFrame
@@ -65,6 +68,7 @@ class Analysis:
     info: dict
     notes: list = field(default_factory=list)
     reviewed: pd.DataFrame | None = None
+    learner: pd.DataFrame | None = None
 
     @property
     def neighbourhoods(self) -> list[str]:
@@ -116,7 +120,7 @@ def provenance(analysis: Analysis) -> pd.DataFrame:
     rows = [("corpus", info["corpus"]), ("corpus-hash", info["corpus_hash"]),
             ("transcripten", info["n_transcripts"]), ("codebook", info["codebook"]),
             ("codebook-hash", info["codebook_hash"]), ("seed", info["seed"]),
-            ("spaCy-pijplijn", info["pipeline"]),
+            ("spaCy-pijplijn", info["pipeline"]), ("automatische codering", info.get("coder", "")),
             ("gepseudonimiseerd", info["pseudonymised"])]
     rows += [(f"versie {k}", v) for k, v in info["versions"].items()]
     return pd.DataFrame(rows, columns=["gegeven", "waarde"]).set_index("gegeven")
@@ -170,7 +174,8 @@ def _find(corpus_dir: Path, given: str | Path | None, default_name: str) -> Path
 
 
 def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *, design: str | Path | None = None,
-            codings: str | Path | None = None, seed: int = 0, k: int | str = "auto", cache: bool = True) -> Analysis:
+            codings: str | Path | None = None, seed: int = 0, k: int | str = "auto", cache: bool = True,
+            learn_from: Sequence[str | Path] | None = None) -> Analysis:
     """Read, code and topic-model a corpus once; later calls with the same inputs load the stored result.
 
     Parameters
@@ -189,6 +194,12 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
         Number of topics (``"auto"``: chosen by coherence and stability).
     cache : bool, default True
         Read and write the stored result and the parsed-text cache.
+    learn_from : list of paths, optional
+        Folders of coded transcripts (each with its ``coding/*.csv``) to learn a classifier from
+        (:class:`~mjs_analysis.learn.CodeLearner`); the units are then coded per code by the rules, the
+        classifier or both, as its grouped cross-validation chose. The corpus's own transcripts never count
+        for learning, so that the reliability against its manual codings stays a test on unseen turns.
+        Default: the rules alone.
 
     Returns
     -------
@@ -218,9 +229,11 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
         raise CorpusError(loaded.errors)
     coding_files = sorted(codings_path.glob("*.csv")) if codings_path and codings_path.is_dir() else \
         [codings_path] if codings_path else []
+    teachers = _teachers(learn_from)
     key = hashlib.sha256(json.dumps([
         _FORMAT, __version__, _source_digest(), loaded.hash, _file_digest(codebook_path, design_path, *coding_files),
-        seed, k, pipeline], sort_keys=True, default=str).encode()).hexdigest()[:24]
+        seed, k, pipeline, [(t.hash, _file_digest(*files)) for t, files in teachers]],
+        sort_keys=True, default=str).encode()).hexdigest()[:24]
     store = cache_dir() / "analysis" / f"{key}.pkl"
     if cache and store.exists():
         try:
@@ -229,7 +242,7 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             pass  # a damaged or outdated file: compute again
     result = _compute(loaded, corpus_dir, Codebook.load(codebook_path), codebook_path, design_path, coding_files,
-                      seed, k, cache, pipeline)
+                      seed, k, cache, pipeline, teachers)
     result.info["codebook_origin"] = codebook_origin
     if cache:
         store.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +253,51 @@ def analyse(corpus: str | Path = "corpus", codebook: str | Path | None = None, *
     return result
 
 
-def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, seed, k, cache, pipeline) -> Analysis:
+def _teachers(learn_from) -> list:
+    """The corpora to learn from, each with its coding files; a clear error for a folder without codings."""
+    from .corpus import load_corpus
+
+    if learn_from is None:
+        return []
+    if isinstance(learn_from, (str, Path)):
+        learn_from = [learn_from]
+    out = []
+    for folder in learn_from:
+        files = sorted(Path(folder).glob("coding/*.csv"))
+        if not files:
+            raise MjsError(f"{folder}: nothing to learn from (no coding/*.csv in it)")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MjsWarning)
+            corpus = load_corpus(folder)
+        if corpus.errors:
+            raise CorpusError(corpus.errors)
+        out.append((corpus, files))
+    return out
+
+
+def _learned(segments, tags, cb, teachers, cache, notes):
+    """The rule tags with a classifier's codes, learned from the ``teachers`` corpora (not this corpus)."""
+    from .learn import CodeLearner, coded_with
+    from .reliability import read_codings
+
+    own = set(segments["transcript_id"])
+    seg = pd.concat([t.segments for t, _ in teachers], ignore_index=True)
+    cod = pd.concat([read_codings(files) for _, files in teachers], ignore_index=True)
+    if own & set(cod["transcript_id"]):
+        notes.append(f"{len(own & set(cod['transcript_id']))} transcripten van dit corpus zelf zijn niet gebruikt "
+                     "om van te leren: de betrouwbaarheid tegenover de handmatige codering blijft zo een toets op "
+                     "onbekende tekst (`mjs learn` leert er wel van).")
+        seg, cod = seg[~seg["transcript_id"].isin(own)], cod[~cod["transcript_id"].isin(own)]
+    try:
+        learner = CodeLearner(cb, cache=cache).fit(seg, cod)
+    except ValueError as exc:  # e.g. codings of fewer than two transcripts
+        raise MjsError(f"learning from {', '.join(str(files[0].parent.parent) for _, files in teachers)}: {exc}") from None
+    merged = coded_with(tags, learner.suggest(segments), segments, learner.report_)
+    return merged, learner.report_, int(cod["transcript_id"].nunique())
+
+
+def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, seed, k, cache, pipeline,
+             teachers=()) -> Analysis:
     import yaml
 
     from .reliability import read_codings, reviewed_turns
@@ -254,6 +311,15 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
         warnings.simplefilter("ignore", MjsWarning)
         tags = tag(segments, cb, cache=cache)  # with the interviewer turns: a question supports its answer
         documents, meta = make_documents(segments, cache=cache)
+    coder, learner = "de regels van het codeboek", None
+    if teachers:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MjsWarning)
+            tags, learner, n_taught = _learned(segments, tags, cb, teachers, cache, notes)
+        used = learner[learner["model"] != "rules"]["code"].tolist()
+        folders = ", ".join(files[0].parent.parent.resolve().name for _, files in teachers)  # names, never paths
+        coder = (f"per code de regels of een geleerd model (geleerd van {n_taught} gecodeerde transcripten in "
+                 f"{folders}; het geleerde model codeert {len(used)} van de {len(learner)} codes)")
     model = None
     try:
         model = fit_topics(documents, meta, k=k, seed=seed)
@@ -276,8 +342,9 @@ def _compute(loaded, corpus_dir, cb, codebook_path, design_path, coding_files, s
             "codebook": _shown_codebook(codebook_path, corpus_dir), "codebook_hash": _file_digest(codebook_path)[:16],
             "seed": seed, "k": k, "pipeline": f"{pipeline['pipeline']} {pipeline['pipeline_version']}".strip(),
             "pseudonymised": f"{int(meta_table['pseudonymised'].eq(True).sum())} van {len(meta_table)}",
+            "coder": coder,
             "versions": _versions()}
     return Analysis(segments=segments, units=units, tags=tags, codebook=cb, codes=codes,
                     labels={c.id: c.label_in("nl") for c in cb.codes}, metadata=meta_table,
                     problems=list(loaded.warnings), documents=documents, documents_meta=meta, model=model,
-                    codings=codings, design=design, info=info, notes=notes, reviewed=reviewed)
+                    codings=codings, design=design, info=info, notes=notes, reviewed=reviewed, learner=learner)

@@ -216,7 +216,8 @@ def _cmd_run(args) -> int:
 
     results = run(args.corpus, args.output, neighbourhoods=args.neighbourhood, codebook=args.codebook,
                   notebooks=args.notebooks, seed=args.seed, jobs=args.jobs, cache=not args.no_cache,
-                  allow_identifiable=args.allow_identifiable, key=args.key, progress=progress)
+                  allow_identifiable=args.allow_identifiable, key=args.key, learn_from=args.learn_from,
+                  progress=progress)
     failed = [r for r in results if not r.ok]
     for r in failed:
         print(r.error, file=sys.stderr)
@@ -445,6 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-identifiable", action="store_true",
                    help="run on transcripts that are not pseudonymised (private runs only)")
     p.add_argument("--key", metavar="KEY.csv", help="pseudonymisation key: fail if any original value reaches an output")
+    p.add_argument("--learn-from", nargs="+", metavar="DIR",
+                   help="folders of coded transcripts (with coding/*.csv, e.g. corpus-train): code per code by the "
+                        "rules or a classifier learned from them, as grouped cross-validation chooses "
+                        "(default: the rules alone)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("pseudonymise", help="copies of transcripts with personal data replaced by pseudonyms",

@@ -51,7 +51,7 @@ from .nlp import get_nlp
 from .tagging import _load_codebook, tag
 from .readers.roles import CODED_ROLES
 
-__all__ = ["CodeLearner", "grouped_folds", "turn_labels", "MODELS"]
+__all__ = ["CodeLearner", "grouped_folds", "turn_labels", "coded_with", "MODELS", "FEATURES", "DEFAULT_FEATURES"]
 
 MODELS = ("rules", "learned", "combined")
 #: The feature blocks a classifier can use: the rule tagger's output, lemma tf-idf (with the question's), and
@@ -435,3 +435,47 @@ def _lemmas(seg: pd.DataFrame, units: pd.DataFrame, cache: bool) -> list[list[st
             doc += ["q:" + w for w in lemmas.get(int(prev_label[label]), [])]
         docs.append(doc)
     return docs
+
+
+def coded_with(tags: pd.DataFrame, suggestions: pd.DataFrame, segments: pd.DataFrame,
+               report: pd.DataFrame) -> pd.DataFrame:
+    """The rule tagger's rows with the learner's decisions applied: one table in the tagger's layout.
+
+    Per code, as ``report`` (``CodeLearner.report_``) chose: ``rules`` keeps the rule rows; ``learned``
+    keeps only the turns the classifier codes (its rule rows where the rules agree, else a row whose evidence
+    is the whole turn); ``combined`` keeps the rule rows and adds the classifier's other turns. Two columns
+    say who coded what: ``source`` (rules, learned or both) and ``probability`` (the classifier's; NaN for
+    a rule hit the classifier was not asked about).
+    """
+    from .tagging import TAG_COLUMNS
+
+    model = report.set_index("code")["model"].to_dict()
+    sug = suggestions.set_index(["transcript_id", "turn", "code"])
+    keys = pd.MultiIndex.from_frame(tags[["transcript_id", "turn", "code"]]) if len(tags) else pd.MultiIndex.from_tuples(
+        [], names=["transcript_id", "turn", "code"])
+    by_model = sug[sug["source"].isin(["learned", "both"])]
+    out = tags.copy()
+    out["source"] = "rules"
+    out["probability"] = np.nan
+    hit = keys.isin(by_model.index)
+    out.loc[hit, "source"] = "both"
+    out.loc[hit, "probability"] = by_model["probability"].reindex(keys[hit]).to_numpy()
+    learned_only = out["code"].map(model).eq("learned") & ~hit
+    out = out[~learned_only.to_numpy()]
+    extra = by_model[~by_model.index.isin(keys)].reset_index()
+    extra = extra[extra["code"].map(model).isin(["learned", "combined"])]
+    if len(extra):
+        turns = segments.set_index(["transcript_id", "turn"])
+        where = pd.MultiIndex.from_frame(extra[["transcript_id", "turn"]])
+        seg = turns.reindex(where)
+        start = seg["start_char"].to_numpy()
+        text = seg["text"].astype(str).to_numpy()
+        rows = pd.DataFrame({
+            "transcript_id": extra["transcript_id"].to_numpy(), "turn": extra["turn"].to_numpy(), "sentence": 0,
+            "code": extra["code"].to_numpy(), "start_char": start, "end_char": start + np.char.str_len(text.astype(str)),
+            "evidence": text, "matched": "", "rule": "learned", "n_hits": 0, "negated": False,
+            "speaker": seg["speaker"].to_numpy(), "pipeline": out["pipeline"].iloc[0] if len(out) else "",
+            "source": "learned", "probability": extra["probability"].to_numpy()})
+        out = pd.concat([out, rows], ignore_index=True)
+    out = out[[*TAG_COLUMNS, "source", "probability"]]
+    return out.sort_values(["transcript_id", "turn", "sentence", "code"], kind="stable").reset_index(drop=True)

@@ -315,7 +315,7 @@ heet alleen een verschil als de toets het steunt.</p>
 def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighbourhoods: Sequence[str] | None = None,
         codebook: str | Path | None = None, notebooks: str | Path | None = None, seed: int = 0, jobs: int = 2,
         cache: bool = True, allow_identifiable: bool = False, key: str | Path | None = None,
-        progress: Callable[[str], None] = print) -> list[Result]:
+        learn_from: Sequence[str | Path] | None = None, progress: Callable[[str], None] = print) -> list[Result]:
     """Execute the notebook suite on a corpus and write the reports.
 
     Parameters
@@ -339,6 +339,9 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         Run on transcripts not marked ``pseudonymised: true`` (otherwise the run refuses).
     key : path, optional
         A pseudonymisation key: every output file is scanned for its original values.
+    learn_from : list of paths, optional
+        Folders of coded transcripts to learn a classifier from (see :func:`~mjs_analysis.analysis.analyse`);
+        default the rules alone.
     progress : callable
         Receives one line per step.
 
@@ -373,17 +376,22 @@ def run(corpus: str | Path = "corpus", output: str | Path = "reports", *, neighb
         os.environ["MJS_CACHE_DIR"] = str(Path(scratch) / "features")
     try:
         start = time.perf_counter()
-        analysis = analyse(corpus, codebook, seed=seed)
+        learn_from = None if not learn_from else [Path(p) for p in learn_from]
+        analysis = analyse(corpus, codebook, seed=seed, learn_from=learn_from)
         progress(f"analysis: {analysis.info['n_transcripts']} transcripts, {len(analysis.units)} respondent turns, "
                  f"{len(analysis.neighbourhoods)} neighbourhoods, pipeline {analysis.info['pipeline']} "
                  f"({time.perf_counter() - start:.1f} s)")
         progress(f"codebook: {analysis.info.get('codebook_origin', analysis.info['codebook'])}")
+        if analysis.learner is not None:
+            chosen = analysis.learner["model"].value_counts().to_dict()
+            progress("coding: " + ", ".join(f"{n} code(s) by {m}" for m, n in sorted(chosen.items())))
         # The kernels run beside the corpus folder and get paths relative to it: no path of the
         # researcher's machine reaches the executed notebooks.
         cwd = corpus.resolve().parent
         parameters = {"corpus": corpus.resolve().name,
                       "codebook": None if codebook is None else os.path.relpath(Path(codebook).resolve(), cwd),
-                      "seed": seed}
+                      "seed": seed,
+                      "learn_from": None if learn_from is None else [os.path.relpath(p.resolve(), cwd) for p in learn_from]}
         plan_ = plan(notebooks, analysis.neighbourhoods, parameters, neighbourhoods)
         output.mkdir(parents=True, exist_ok=True)
         analysis.tags.to_csv(output / "tags.csv", index=False)

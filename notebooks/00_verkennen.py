@@ -23,6 +23,7 @@
 corpus = "../corpus"
 codebook = None
 seed = 0
+learn_from = None  # folders of coded transcripts to learn a classifier from (None: the rules alone)
 zoekterm = "vertrouw"
 
 # %%
@@ -33,7 +34,7 @@ from mjs_analysis.analysis import analyse, provenance
 from mjs_analysis.explore import context, explorer, filter_turns, kwic
 
 pd.set_option("display.max_colwidth", 200)
-A = analyse(corpus, codebook, seed=seed)
+A = analyse(corpus, codebook, seed=seed, learn_from=learn_from)
 print("Codeboek:", A.info["codebook_origin"])
 provenance(A)
 

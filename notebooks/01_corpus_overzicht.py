@@ -22,6 +22,7 @@
 corpus = "../corpus"
 codebook = None
 seed = 0
+learn_from = None  # folders of coded transcripts to learn a classifier from (None: the rules alone)
 
 # %%
 # %matplotlib inline
@@ -31,7 +32,7 @@ from IPython.display import Markdown, display
 from mjs_analysis import plots, report
 from mjs_analysis.analysis import analyse, provenance
 
-A = analyse(corpus, codebook, seed=seed)
+A = analyse(corpus, codebook, seed=seed, learn_from=learn_from)
 seg = A.segments.assign(respondent=A.segments.set_index(["transcript_id", "turn"]).index.isin(
     A.units.set_index(["transcript_id", "turn"]).index))  # the turns that are coded
 units = A.units

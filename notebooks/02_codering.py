@@ -23,6 +23,7 @@
 corpus = "../corpus"
 codebook = None
 seed = 0
+learn_from = None  # folders of coded transcripts to learn a classifier from (None: the rules alone)
 
 # %%
 # %matplotlib inline
@@ -32,7 +33,7 @@ from IPython.display import Markdown, display
 from mjs_analysis import compare, report, summary
 from mjs_analysis.analysis import analyse, provenance
 
-A = analyse(corpus, codebook, seed=seed)
+A = analyse(corpus, codebook, seed=seed, learn_from=learn_from)
 overall = compare.code_frequencies(A.tags, A.units.assign(corpus="alle buurten"), A.codes, by="corpus")
 agreement_table = summary.agreement_table(A)
 code_reliability = summary.code_reliability(A, seed=seed)
@@ -48,6 +49,7 @@ lines = [f"- {len(A.units)} antwoorden van respondenten; {coded} ({report.pct(co
          "- Meest toegekend: " + "; ".join(f"{A.label(r.code)} {report.pct_interval(r.share, r.share_low, r.share_high)}"
                                            for r in top.itertuples()) + "."]
 lines += [f"- {line}" for line in summary.reliability(A, agreement_table, code_reliability)]
+lines.append(f"- Automatische codering: {A.info['coder']}.")
 display(Markdown("\n".join(lines)))
 
 # %% [markdown]
@@ -121,6 +123,24 @@ display(report.table(code_reliability.assign(label=code_reliability["code"].map(
                      {"label": "code", "alpha": ("alfa", "num"), "alpha_low": ("alfa laag", "num"),
                       "alpha_high": ("alfa hoog", "num"), "precision": ("precisie", "num"),
                       "recall": ("recall", "num")}))
+
+# %% [markdown]
+# ## Regels of geleerd model
+#
+# Met `mjs run --learn-from MAP` leert de run per code een classificatiemodel van gecodeerde transcripten
+# in andere mappen (nooit van dit corpus zelf) en kiest per code, met kruisvalidatie per transcript, de
+# regels, het geleerde model of beide. Een toekenning van het geleerde model heeft geen bewijszin: het
+# hele antwoord is het bewijs, met de kans die het model gaf.
+
+# %%
+if A.learner is None:
+    display(Markdown("Deze run codeerde met de regels van het codeboek alleen."))
+else:
+    names = {"rules": "regels", "learned": "geleerd model", "combined": "regels of geleerd model"}
+    display(report.table(A.learner.assign(label=A.learner["code"].map(A.label), model=A.learner["model"].map(names)),
+                         {"label": "code", "model": "gekozen", "n_positive": ("gecodeerde antwoorden", "int"),
+                          "f1_rules": ("F1 regels", "num"), "f1_learned": ("F1 geleerd", "num"),
+                          "f1_combined": ("F1 beide", "num"), "threshold": ("drempel", "num")}))
 
 # %% [markdown]
 # ## Elke code is te controleren

@@ -22,6 +22,7 @@
 corpus = "../corpus"
 codebook = None
 seed = 0
+learn_from = None  # folders of coded transcripts to learn a classifier from (None: the rules alone)
 
 # %%
 # %matplotlib inline
@@ -31,7 +32,7 @@ from IPython.display import HTML, Markdown, display
 from mjs_analysis import plots, report
 from mjs_analysis.analysis import analyse, provenance
 
-A = analyse(corpus, codebook, seed=seed)
+A = analyse(corpus, codebook, seed=seed, learn_from=learn_from)
 M = A.model
 if M is not None:
     topics = M.topics()

@@ -21,6 +21,7 @@
 corpus = "../corpus"
 codebook = None
 seed = 0
+learn_from = None  # folders of coded transcripts to learn a classifier from (None: the rules alone)
 neighbourhood = None
 
 # %%
@@ -31,7 +32,7 @@ from IPython.display import Markdown, display
 from mjs_analysis import compare, plots, report, summary
 from mjs_analysis.analysis import analyse, provenance
 
-A = analyse(corpus, codebook, seed=seed)
+A = analyse(corpus, codebook, seed=seed, learn_from=learn_from)
 if neighbourhood is None:  # run by hand: the first neighbourhood
     neighbourhood = A.neighbourhoods[0]
 if neighbourhood not in A.neighbourhoods:

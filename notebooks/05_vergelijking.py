@@ -22,6 +22,7 @@
 corpus = "../corpus"
 codebook = None
 seed = 0
+learn_from = None  # folders of coded transcripts to learn a classifier from (None: the rules alone)
 
 # %%
 # %matplotlib inline
@@ -31,7 +32,7 @@ from IPython.display import Markdown, display
 from mjs_analysis import compare, plots, report, summary
 from mjs_analysis.analysis import analyse, provenance
 
-A = analyse(corpus, codebook, seed=seed)
+A = analyse(corpus, codebook, seed=seed, learn_from=learn_from)
 freq_buurt = compare.code_frequencies(A.tags, A.units, A.codes, by="neighbourhood")
 freq_rol = compare.code_frequencies(A.tags, A.units, A.codes, by="stakeholder")
 assoc = compare.code_association(A.tags, A.units, A.codes, by="neighbourhood", seed=seed)

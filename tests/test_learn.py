@@ -232,3 +232,54 @@ def test_groups_keep_whole_projects_apart_in_the_cross_validation(codebook):
     for train, test in learner.cv_folds_:
         assert {projects[t] for t in train}.isdisjoint({projects[t] for t in test})
     assert learner.report_.set_index("code").at["frustratie", "n_transcripts"] == 8
+
+
+def _write_folder(folder, seg, cod=None):
+    """Transcripts as `.txt` files (turns numbered from 0 in file order) and their codings in coding/."""
+    folder.mkdir(parents=True)
+    rows = []
+    for tid, part in seg.groupby("transcript_id"):
+        (folder / f"{tid}.txt").write_text("".join(f"{r.speaker}: {r.text}\n" for r in part.itertuples()),
+                                           encoding="utf-8")
+        if cod is not None:
+            position = {turn: i for i, turn in enumerate(part.turn)}
+            c = cod[cod.transcript_id == tid]
+            rows.append(c.assign(turn=[position[u] for u in c.turn]))
+    if cod is not None:
+        (folder / "coding").mkdir()
+        pd.concat(rows).to_csv(folder / "coding" / "coders.csv", index=False)
+
+
+def test_an_analysis_can_code_with_a_model_learned_from_other_folders(tmp_path, codebook):
+    from mjs_analysis.analysis import analyse
+    from mjs_analysis.errors import MjsError
+
+    seg, cod = corpus(8)
+    _write_folder(tmp_path / "teacher", seg, cod)
+    target = seg[seg.transcript_id.isin(["t00", "t01"])].assign(transcript_id=lambda f: "n" + f.transcript_id)
+    _write_folder(tmp_path / "nieuw", target)
+    plain = analyse(tmp_path / "nieuw", codebook.path, cache=False)
+    learned = analyse(tmp_path / "nieuw", codebook.path, cache=False, learn_from=[tmp_path / "teacher"])
+    assert plain.learner is None and "regels van het codeboek" in plain.info["coder"]
+    assert learned.learner is not None and "teacher" in learned.info["coder"] and str(tmp_path) not in learned.info["coder"]
+    assert set(learned.tags.source) <= {"rules", "learned", "both"}
+    # "weken gewacht" is frustration the rules miss; the learned model codes it, the whole turn as evidence.
+    waiting = learned.tags[(learned.tags.code == "frustratie") & learned.tags.evidence.str.contains("gewacht")]
+    assert len(waiting) == 4 and set(waiting.source) == {"learned"} and (waiting.probability > 0.5).all()
+    assert not (plain.tags.code == "frustratie").groupby(plain.tags.evidence.str.contains("gewacht")).sum().get(True, 0)
+    # Every rule hit of a code the rules keep is still there, with its evidence sentence.
+    money = learned.tags[learned.tags.code == "financiering"]
+    assert len(money) >= len(plain.tags[plain.tags.code == "financiering"])
+    with pytest.raises(MjsError, match="nothing to learn from"):
+        analyse(tmp_path / "nieuw", codebook.path, cache=False, learn_from=[tmp_path / "nieuw"])
+
+
+def test_the_corpus_itself_never_teaches_its_own_analysis(tmp_path, codebook):
+    from mjs_analysis.analysis import analyse
+
+    seg, cod = corpus(8)
+    _write_folder(tmp_path / "all", seg, cod)  # holds the two transcripts of the corpus too
+    _write_folder(tmp_path / "c", seg[seg.transcript_id.isin(["t00", "t01"])])
+    a = analyse(tmp_path / "c", codebook.path, cache=False, learn_from=[tmp_path / "all"])
+    assert any(n.startswith("2 transcripten van dit corpus zelf zijn niet gebruikt") for n in a.notes)
+    assert a.learner.set_index("code").at["frustratie", "n_transcripts"] == 6

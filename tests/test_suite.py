@@ -461,3 +461,27 @@ def test_a_good_run_prints_only_its_own_lines(tiny_suite, small_corpus, tmp_path
     err = capfd.readouterr().err.splitlines()
     own = re.compile(r"^(analysis: .*|codebook: .*|\[\d+/\d+\] \S+: ok \(\d+\.\d s\)|\d+ of \d+ notebooks ran; reports in .*)$")
     assert err and all(own.match(line) for line in err), err  # no kernel log lines, no warnings
+
+
+def test_learn_from_reaches_the_notebooks_as_a_folder_name(tiny_suite, small_corpus, tmp_path, capsys):
+    teacher = copy_corpus(tmp_path / "teach", ("hd01", "bb02", "kwb02"))
+    (teacher / "coding").mkdir()
+    with (CORPUS / "coding" / "coder_a.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["transcript_id"] in ("hd01", "bb02", "kwb02")]
+    with (teacher / "coding" / "coder_a.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    (tiny_suite / "02_codering.py").write_text(FINE.replace('print("ran", corpus, neighbourhood)',
+                                                            'print("learn", learn_from)'), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--corpus", str(small_corpus), "--output", str(out), "--notebooks", str(tiny_suite),
+                 "--learn-from", str(teacher)]) == 0
+    err = capsys.readouterr().err
+    assert "coding: " in err and "code(s) by" in err
+    nb = nbformat.read(out / "02_codering.ipynb", as_version=4)
+    printed = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    assert "learn ['teach']\n" in printed  # relative to the corpus's parent, like the corpus itself
+    assert main(["run", "--corpus", str(small_corpus), "--output", str(out), "--notebooks", str(tiny_suite),
+                 "--learn-from", str(small_corpus)]) == 1
+    assert capsys.readouterr().err.strip().endswith("nothing to learn from (no coding/*.csv in it)")
