@@ -33,6 +33,7 @@ for that code (how often a rule hit of that code was right).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -46,6 +47,7 @@ from sklearn.metrics import f1_score, precision_score
 from sklearn.model_selection import GroupKFold
 
 from .codebook import Codebook
+from .errors import MjsWarning
 from .features import parse
 from .nlp import get_nlp
 from .tagging import _load_codebook, tag
@@ -211,6 +213,10 @@ class CodeLearner(BaseEstimator):
         self._validate()
         self.codebook_ = _load_codebook(self.codebook)
         self.codes_ = list(self.codebook_.ids)
+        unknown = codings.loc[~codings["code"].isin(self.codes_), "code"].value_counts()
+        if len(unknown):  # a misspelt code id would otherwise be dropped without a word
+            warnings.warn("codings with codes the codebook does not have, left out: "
+                          + ", ".join(f"{c} ({n}×)" for c, n in sorted(unknown.items())), MjsWarning, stacklevel=2)
         coded = set(codings["transcript_id"].astype(str))
         data = self._data(segments[segments["transcript_id"].astype(str).isin(coded)])
         if data.units["transcript_id"].nunique() < 2:

@@ -283,3 +283,12 @@ def test_the_corpus_itself_never_teaches_its_own_analysis(tmp_path, codebook):
     a = analyse(tmp_path / "c", codebook.path, cache=False, learn_from=[tmp_path / "all"])
     assert any(n.startswith("2 transcripten van dit corpus zelf zijn niet gebruikt") for n in a.notes)
     assert a.learner.set_index("code").at["frustratie", "n_transcripts"] == 6
+
+
+def test_a_misspelt_code_in_the_codings_is_named_not_dropped_silently(codebook):
+    from mjs_analysis.errors import MjsWarning
+
+    seg, cod = corpus(4)
+    cod = pd.concat([cod, cod.head(2).assign(code="frustatie")])
+    with pytest.warns(MjsWarning, match=r"frustatie \(2×\)"):
+        CodeLearner(codebook, n_splits=2).fit(seg, cod)
