@@ -110,6 +110,10 @@ def _cmd_agreement(args) -> int:
         print(f"{len(unknown)} coded unit(s) are not respondent turns of {args.corpus}, e.g. {tid} turn {turn}",
               file=sys.stderr)
         return 1
+    strange = codings.loc[~codings["code"].isin(codebook.ids), "code"].value_counts()
+    if len(strange):  # a misspelt code id counts as "no code": say so
+        print("codes the codebook does not have, left out: "
+              + ", ".join(f"{c} ({n}x)" for c, n in sorted(strange.items())), file=sys.stderr)
     if reviewed is not None:  # review logs: only the turns every coder has seen are units
         seen = seen_by_all(codings, reviewed, units)
         units = units.merge(seen, on=["transcript_id", "turn"])

@@ -112,6 +112,9 @@ def test_agreement_command(folder, write, capsys):
     assert lines[0].split() == ["coder_a", "coder_b", "code", "n_units", "n_a", "n_b", "alpha", "kappa",
                                 "precision", "recall", "f1"]
     assert any(line.split()[:3] == ["A", "tagger", "goed"] for line in lines)
+    typo = write("d.csv", "transcript_id,turn,code,coder\na1,1,goedd,D\n")
+    assert main(["agreement", str(a), str(typo), "--corpus", str(folder), "--codebook", str(codebook)]) == 0
+    assert "codes the codebook does not have, left out: goedd (1x)" in capsys.readouterr().err
     bad = write("c.csv", "transcript_id,turn,code,coder\na1,0,goed,C\n")  # turn 0 is the interviewer's
     assert main(["agreement", str(bad), "--corpus", str(folder), "--codebook", str(codebook)]) == 1
     assert "not respondent turns" in capsys.readouterr().err
