@@ -292,7 +292,7 @@ def _learned(segments, tags, cb, teachers, cache, notes):
         learner = CodeLearner(cb, cache=cache).fit(seg, cod)
     except ValueError as exc:  # e.g. codings of fewer than two transcripts
         raise MjsError(f"learning from {', '.join(str(files[0].parent.parent) for _, files in teachers)}: {exc}") from None
-    merged = coded_with(tags, learner.suggest(segments), segments, learner.report_)
+    merged = coded_with(tags, learner.suggest(segments), segments, learner.report_, learner)
     return merged, learner.report_, int(cod["transcript_id"].nunique())
 
 

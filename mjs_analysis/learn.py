@@ -332,6 +332,60 @@ class CodeLearner(BaseEstimator):
         return out.sort_values(["transcript_id", "turn", "code"], kind="stable").reset_index(drop=True)
 
 
+    def evidence(self, segments: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+        """For turns the classifier coded, the sentence its model for that code scores highest.
+
+        A learned code has no rule hit to point at; this sentence is what a reader is shown as its evidence.
+        Each sentence is scored as if it were the whole answer (with the turn's question as context).
+
+        Parameters
+        ----------
+        segments : DataFrame
+            The segment table the rows come from (with ``text`` and ``start_char``).
+        rows : DataFrame
+            ``transcript_id, turn, code``: codes the classifier gave.
+
+        Returns
+        -------
+        DataFrame
+            ``rows`` with ``sentence`` (its number in the turn), ``start``/``end`` (offsets in the turn's text)
+            and ``evidence`` (the sentence).
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "report_")
+        out = rows[["transcript_id", "turn", "code"]].reset_index(drop=True).copy()
+        out["sentence"], out["start"], out["end"], out["evidence"] = 0, 0, 0, ""
+        if not len(out):
+            return out
+        seg = segments.sort_values(["transcript_id", "turn"], kind="stable").reset_index(drop=True)
+        wanted = set(zip(out["transcript_id"], out["turn"]))
+        units = seg[[k in wanted for k in zip(seg["transcript_id"], seg["turn"])]]
+        questions = [[w for w in doc if w.startswith("q:")] for doc in _lemmas(seg, units, self.cache)]
+        sentences = _sentences(units, self.cache)  # per unit: [(start, end, text, lemmas), ...]
+        flat = [(i, j, sent) for i, sents in enumerate(sentences) for j, sent in enumerate(sents)]
+        data = _Data(units=pd.DataFrame({"transcript_id": [units["transcript_id"].iat[i] for i, _, _ in flat],
+                                         "turn": [units["turn"].iat[i] for i, _, _ in flat]}),
+                     rules=pd.DataFrame(), tags=pd.DataFrame(),
+                     rule_x=_rule_x_of(self, seg, units, [i for i, _, _ in flat]),
+                     docs=[sent[3] + questions[i] for i, _, sent in flat],
+                     texts=[sent[2].lower() for _, _, sent in flat])
+        x = self.vectorizer_.transform(data)
+        where = {(units["transcript_id"].iat[i], units["turn"].iat[i]): i for i in range(len(units))}
+        first = np.searchsorted([i for i, _, _ in flat], np.arange(len(units)))
+        for r in out.itertuples():
+            model = self.models_.get(r.code)
+            i = where.get((r.transcript_id, r.turn))
+            if model is None or i is None or not sentences[i]:
+                continue
+            lo = first[i]
+            proba = model.predict_proba(x[lo:lo + len(sentences[i])])[:, 1]
+            j = int(np.argmax(proba))  # ties: the first sentence
+            start, end, text, _ = sentences[i][j]
+            out.loc[r.Index, ["sentence", "start", "end", "evidence"]] = [j, start, end, text]
+        return out
+
+
 # --- helpers ------------------------------------------------------------------------------------------
 def _is_int(x) -> bool:
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
@@ -443,13 +497,44 @@ def _lemmas(seg: pd.DataFrame, units: pd.DataFrame, cache: bool) -> list[list[st
     return docs
 
 
+def _sentences(units: pd.DataFrame, cache: bool) -> list[list[tuple[int, int, str, list[str]]]]:
+    """Per unit: its sentences as (start, end, text, lemmas), offsets in the unit's text."""
+    languages = units["language"].fillna("nl") if "language" in units else pd.Series("nl", index=units.index)
+    out: dict = {}
+    for lang, part in units.groupby(languages, sort=False):
+        texts = part["text"].astype(str).tolist()
+        p = parse(texts, get_nlp(str(lang)), groups=part["transcript_id"].tolist(), cache=cache)
+        starts = p.sentence_starts()
+        for k, label in enumerate(part.index):
+            lo, hi = int(p.doc_start[k]), int(p.doc_start[k + 1])
+            cuts = [t for t in range(lo, hi) if starts[t]] + [hi]
+            sents = []
+            for a, b in zip(cuts, cuts[1:]):
+                if b <= a:
+                    continue
+                start, end = int(p.start[a]), int(p.end[b - 1])
+                words = (p.strings.get(int(h), "") for h in p.lemma[a:b])
+                sents.append((start, end, texts[k][start:end], [w for w in words if len(w) > 1 and w.isalpha()]))
+            out[label] = sents
+    return [out.get(label, []) for label in units.index]
+
+
+def _rule_x_of(learner: "CodeLearner", seg: pd.DataFrame, units: pd.DataFrame, rows: list[int]) -> np.ndarray:
+    """The turn's rule features repeated for each of its sentences (only when the learner uses them)."""
+    if "rules" not in learner.features:
+        return np.zeros((len(rows), 0))
+    tags = tag(seg, learner.codebook_, cache=learner.cache)
+    return _rule_features(tags, units, learner.codes_)[rows]
+
+
 def coded_with(tags: pd.DataFrame, suggestions: pd.DataFrame, segments: pd.DataFrame,
-               report: pd.DataFrame) -> pd.DataFrame:
+               report: pd.DataFrame, learner: "CodeLearner | None" = None) -> pd.DataFrame:
     """The rule tagger's rows with the learner's decisions applied: one table in the tagger's layout.
 
     Per code, as ``report`` (``CodeLearner.report_``) chose: ``rules`` keeps the rule rows; ``learned``
     keeps only the turns the classifier codes (its rule rows where the rules agree, else a row whose evidence
-    is the whole turn); ``combined`` keeps the rule rows and adds the classifier's other turns. Two columns
+    is the sentence the classifier scores highest, see :meth:`CodeLearner.evidence`, or the whole turn
+    without ``learner``); ``combined`` keeps the rule rows and adds the classifier's other turns. Two columns
     say who coded what: ``source`` (rules, learned or both) and ``probability`` (the classifier's; NaN for
     a rule hit the classifier was not asked about).
     """
@@ -476,9 +561,17 @@ def coded_with(tags: pd.DataFrame, suggestions: pd.DataFrame, segments: pd.DataF
         seg = turns.reindex(where)
         start = seg["start_char"].to_numpy()
         text = seg["text"].astype(str).to_numpy()
+        sentence, lo = np.zeros(len(extra), dtype=int), np.zeros(len(extra), dtype=int)
+        hi = np.array([len(t) for t in text], dtype=int)
+        if learner is not None:  # the sentence the code's model scores highest, as the rules give theirs
+            ev = learner.evidence(segments, extra)
+            found = ev["evidence"].astype(str).str.len().to_numpy() > 0
+            sentence = np.where(found, ev["sentence"].to_numpy(), 0)
+            lo, hi = np.where(found, ev["start"].to_numpy(), lo), np.where(found, ev["end"].to_numpy(), hi)
+            text = np.where(found, ev["evidence"].to_numpy(), text)
         rows = pd.DataFrame({
-            "transcript_id": extra["transcript_id"].to_numpy(), "turn": extra["turn"].to_numpy(), "sentence": 0,
-            "code": extra["code"].to_numpy(), "start_char": start, "end_char": start + np.char.str_len(text.astype(str)),
+            "transcript_id": extra["transcript_id"].to_numpy(), "turn": extra["turn"].to_numpy(), "sentence": sentence,
+            "code": extra["code"].to_numpy(), "start_char": start + lo, "end_char": start + hi,
             "evidence": text, "matched": "", "rule": "learned", "n_hits": 0, "negated": False,
             "speaker": seg["speaker"].to_numpy(), "pipeline": out["pipeline"].iloc[0] if len(out) else "",
             "source": "learned", "probability": extra["probability"].to_numpy()})

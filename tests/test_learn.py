@@ -251,6 +251,7 @@ def _write_folder(folder, seg, cod=None):
 
 
 def test_an_analysis_can_code_with_a_model_learned_from_other_folders(tmp_path, codebook):
+    from mjs_analysis import load_corpus
     from mjs_analysis.analysis import analyse
     from mjs_analysis.errors import MjsError
 
@@ -266,6 +267,9 @@ def test_an_analysis_can_code_with_a_model_learned_from_other_folders(tmp_path, 
     # "weken gewacht" is frustration the rules miss; the learned model codes it, the whole turn as evidence.
     waiting = learned.tags[(learned.tags.code == "frustratie") & learned.tags.evidence.str.contains("gewacht")]
     assert len(waiting) == 4 and set(waiting.source) == {"learned"} and (waiting.probability > 0.5).all()
+    transcripts = {t.transcript_id: t.text for t in load_corpus(tmp_path / "nieuw").transcripts}
+    for r in waiting.itertuples():  # the evidence is where the offsets say, in the transcript's text
+        assert transcripts[r.transcript_id][r.start_char:r.end_char] == r.evidence
     assert not (plain.tags.code == "frustratie").groupby(plain.tags.evidence.str.contains("gewacht")).sum().get(True, 0)
     # Every rule hit of a code the rules keep is still there, with its evidence sentence.
     money = learned.tags[learned.tags.code == "financiering"]
@@ -292,3 +296,15 @@ def test_a_misspelt_code_in_the_codings_is_named_not_dropped_silently(codebook):
     cod = pd.concat([cod, cod.head(2).assign(code="frustatie")])
     with pytest.warns(MjsWarning, match=r"frustatie \(2×\)"):
         CodeLearner(codebook, n_splits=2).fit(seg, cod)
+
+
+def test_a_learned_code_points_at_the_sentence_its_model_scores_highest(fitted):
+    learner, _ = fitted
+    text = "De tuin is mooi geworden. We hebben weken gewacht, niemand belde. Iedereen kwam op het feest."
+    new = pd.DataFrame({"transcript_id": ["n1", "n1"], "turn": [0, 1], "speaker": ["I", "R"],
+                        "speaker_role": ["interviewer", "respondent"], "text": ["Hoe ging het?", text],
+                        "start_char": [0, 20], "language": "nl"})
+    ev = learner.evidence(new, pd.DataFrame({"transcript_id": ["n1"], "turn": [1], "code": ["frustratie"]}))
+    row = ev.iloc[0]
+    assert row.evidence == "We hebben weken gewacht, niemand belde." and row.sentence == 1
+    assert text[row.start:row.end] == row.evidence
