@@ -129,8 +129,8 @@ display(report.table(code_reliability.assign(label=code_reliability["code"].map(
 #
 # Met `mjs run --learn-from MAP` leert de run per code een classificatiemodel van gecodeerde transcripten
 # in andere mappen (nooit van dit corpus zelf) en kiest per code, met kruisvalidatie per transcript, de
-# regels, het geleerde model of beide. Een toekenning van het geleerde model heeft geen bewijszin: het
-# hele antwoord is het bewijs, met de kans die het model gaf.
+# regels, het geleerde model of beide. Bij een toekenning van het geleerde model (regel `learned`) is de
+# bewijszin de zin van het antwoord die het model voor die code het hoogst scoort, met de kans die het gaf.
 
 # %%
 if A.learner is None:
