@@ -145,9 +145,12 @@ def _execute(job: Job, output: Path, cwd: Path) -> Result:
     executed = output / f"{job.name}.ipynb"
     try:
         notebook = jupytext.read(job.source)
-        papermill.execute_notebook(notebook, str(executed), parameters=job.parameters, kernel_name="python3",
-                                   language="python",
-                                   cwd=str(cwd), progress_bar=False, log_output=False,
+        # The kernel's working folder goes to nbclient (resources.metadata.path), not to papermill's `cwd`:
+        # that one os.chdir()s the whole process, and with notebooks run side by side in threads, one
+        # notebook's return to the old folder could start the other's kernel in the wrong place.
+        papermill.execute_notebook(notebook, str(executed.resolve()), parameters=job.parameters,
+                                   kernel_name="python3", language="python", progress_bar=False,
+                                   log_output=False, resources={"metadata": {"path": str(cwd)}},
                                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook is reported, the others go on
         error = _describe_failure(job, exc, executed)

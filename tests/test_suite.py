@@ -485,3 +485,21 @@ def test_learn_from_reaches_the_notebooks_as_a_folder_name(tiny_suite, small_cor
     assert main(["run", "--corpus", str(small_corpus), "--output", str(out), "--notebooks", str(tiny_suite),
                  "--learn-from", str(small_corpus)]) == 1
     assert capsys.readouterr().err.strip().endswith("nothing to learn from (no coding/*.csv in it)")
+
+
+def test_notebooks_side_by_side_never_change_the_process_folder(tiny_suite, small_corpus, tmp_path, monkeypatch):
+    # papermill's `cwd` os.chdir()s the whole process; with two notebooks in threads, one returning to the old
+    # folder could start the other's kernel in the wrong place. The kernels get their folder another way.
+    import os
+
+    (tiny_suite / "02_codering.py").write_text(FINE, encoding="utf-8")
+    moves, here = [], os.getcwd()
+    real = os.chdir
+    monkeypatch.setattr(os, "chdir", lambda path: (moves.append(path), real(path))[1])
+    out = tmp_path / "out"
+    assert main(["run", "--corpus", str(small_corpus), "--output", str(out), "--notebooks", str(tiny_suite),
+                 "--jobs", "2"]) == 0
+    assert {str(m) for m in moves} <= {here}  # at most papermill's no-op return to where the process is
+    nb = nbformat.read(out / "01_corpus_overzicht.ipynb", as_version=4)
+    printed = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    assert f"ran {small_corpus.name} None\n" in printed
