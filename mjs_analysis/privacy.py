@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import MjsError, Problem
+from .naming import unique_name
 
 __all__ = ["pseudonymise", "identifiable", "scan_leaks", "PrivacyError", "Summary", "KEY_COLUMNS",
            "MIN_LEAK_LENGTH", "MIN_IDENTIFYING_AGE"]
@@ -784,7 +785,7 @@ def _new_ids(transcripts, registry: _Registry) -> tuple[dict, dict]:
 
     ids, files, taken_ids, taken_files = {}, {}, set(), set()
     for t in transcripts:
-        ids[t.transcript_id] = _unique(rename(t.transcript_id), taken_ids)
+        ids[t.transcript_id] = unique_name(rename(t.transcript_id), taken_ids)
         stem = rename(t.path.stem)
         name = stem + t.path.suffix
         if stem != t.path.stem or (t.path.parent, name.lower()) in taken_files:
@@ -794,14 +795,6 @@ def _new_ids(transcripts, registry: _Registry) -> tuple[dict, dict]:
         taken_files.add((t.path.parent, name.lower()))
         files[t.path] = name
     return ids, files
-
-
-def _unique(candidate: str, taken: set) -> str:
-    name, n = candidate, 2
-    while name in taken:
-        name, n = f"{candidate}_{n}", n + 1
-    taken.add(name)
-    return name
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict]]:

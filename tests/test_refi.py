@@ -253,29 +253,23 @@ def test_nvivo_like_utf16_units_crlf_as_two_with_emoji(tmp_path):
     assert any("1 coding row(s) lie on interviewer turns" in str(p) for p in result.problems)
 
 
-def test_qualcoder_like_code_points_bom_counted(tmp_path):
-    sels = "".join(_selection(i, *_positions(TEXT, w, utf16=False, bom=True)) for i, w in enumerate(WORDS))
-    sguid = "22222222-2222-2222-2222-222222222222"
-    path = _zip(tmp_path / "qc.qdpx", {
-        "project.qde": _project(_source(sguid, "qc", sels, f"internal://{sguid}.txt")),
+@pytest.mark.parametrize("name, counted_text, bom_counted, expected", [
+    # code points, the file's BOM counted as a character
+    ("qc", TEXT, True, Convention("codepoint", True, 2)),
+    # QualCoder's own export: a BOM in the file it does not count, and (for MAXQDA) CRLF counted as one
+    ("qcx", TEXT.replace("\r\n", "\n"), False, Convention("codepoint", False, 1)),
+])
+def test_qualcoder_like_code_points_with_a_bom_in_the_file(tmp_path, name, counted_text, bom_counted, expected):
+    sels = "".join(_selection(i, *_positions(counted_text, w, utf16=False, bom=bom_counted))
+                   for i, w in enumerate(WORDS))
+    sguid = "22222222-2222-2222-2222-2222222222" + ("22" if name == "qc" else "23")
+    path = _zip(tmp_path / f"{name}.qdpx", {
+        "project.qde": _project(_source(sguid, name, sels, f"internal://{sguid}.txt")),
         f"sources/{sguid}.txt": b"\xef\xbb\xbf" + TEXT.encode("utf-8")})
     quiet(import_project, path, tmp_path / "out")
     assert _imported_words(tmp_path / "out") == sorted(WORDS)
-    assert _convention(tmp_path / "out", "qc") == Convention("codepoint", True, 2).describe()
-    assert not (tmp_path / "out" / "qc.txt").read_bytes().startswith(b"\xef\xbb\xbf")
-
-
-def test_qualcoder_export_like_bom_in_the_file_not_counted_crlf_as_one(tmp_path):
-    """QualCoder writes its sources with a BOM it does not count, and (for MAXQDA) CRLF counted as one."""
-    clean = TEXT.replace("\r\n", "\n")
-    sels = "".join(_selection(i, *_positions(clean, w, utf16=False, bom=False)) for i, w in enumerate(WORDS))
-    sguid = "23232323-2323-2323-2323-232323232323"
-    path = _zip(tmp_path / "qcx.qdpx", {
-        "project.qde": _project(_source(sguid, "qcx", sels, f"internal://{sguid}.txt")),
-        f"sources/{sguid}.txt": b"\xef\xbb\xbf" + TEXT.encode("utf-8")})
-    quiet(import_project, path, tmp_path / "out")
-    assert _imported_words(tmp_path / "out") == sorted(WORDS)
-    assert _convention(tmp_path / "out", "qcx") == Convention("codepoint", False, 1).describe()
+    assert _convention(tmp_path / "out", name) == expected.describe()
+    assert not (tmp_path / "out" / f"{name}.txt").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 def test_atlas_like_selected_text_in_name_end_inclusive(tmp_path):

@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..errors import MjsWarning, Problem
+from ..naming import unique_name
 from .archive import Limits, SafeArchive, parse_xml
 from .errors import RefiError
 from .export import TAGGER_USER
@@ -116,14 +117,6 @@ def _file_id(name: str) -> str:
     return stem[:80] or "source"
 
 
-def _unique(value: str, taken: set) -> str:
-    out, n = value, 2
-    while out in taken:
-        out, n = f"{value}_{n}", n + 1
-    taken.add(out)
-    return out
-
-
 class _Reader:
     """One import: the archive (or codebook file), the warnings, and what was found."""
 
@@ -172,7 +165,7 @@ class _Reader:
             else:
                 seen_names[name.lower()] = 1
             base = name if _ID.match(name) else slug(name, "code")
-            code["id"] = _unique(base, taken)
+            code["id"] = unique_name(base, taken)
         return out
 
     def write_codebook(self, codes: list[dict], out: Path) -> None:
@@ -536,7 +529,7 @@ def _write_codings(out: Path, texts: dict, placed: dict, reader: _Reader, result
         if coder == TAGGER_USER:  # the tagger's own codes are no human coding: kept apart from coding/
             target = out / "_refi" / "tagger.csv"
         else:
-            target = out / "coding" / f"{_unique(slug(coder, 'coder'), names)}.csv"
+            target = out / "coding" / f"{unique_name(slug(coder, 'coder'), names)}.csv"
         target.parent.mkdir(exist_ok=True)
         _write_csv(target, CODING_FILE_COLUMNS, rows)
         result.coders[coder] = len(rows)
@@ -567,7 +560,7 @@ def _import(root, archive: SafeArchive, reader: _Reader, out: Path, result: Impo
         if read is None:
             continue
         clean, (placements, meta) = read
-        tid = info["transcript_id"] = _unique(_file_id(info["name"]), taken)
+        tid = info["transcript_id"] = unique_name(_file_id(info["name"]), taken)
         placed[tid] = _codings(info["name"], placements, meta, code_by_guid, users, reader)
         texts[sguid] = (tid, clean)
         source_values[sguid] = _values(src, variables)
